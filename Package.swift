@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: RanchhandEvents <- RanchhandClients <- handlers <- executables.
+// Network I/O lives only in RanchhandHTTP (AsyncHTTPClient + swift-crypto); see README "Dependencies".
+let package = Package(
+    name: "ranchhand",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ranchhand", targets: ["ranchhand"]),
+        .library(name: "RanchhandEvents", targets: ["RanchhandEvents"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // Static binaries on glibc >= 2.35 pick up hypot@GLIBC_2.35 from Foundation; this pins the
+        // 2.2.5 versions so one binary runs on Amazon Linux 2023 (glibc 2.34).
+        .target(name: "CGlibcCompat"),
+        .target(name: "RanchhandEvents"),
+        .target(
+            name: "RanchhandHTTP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ranchhand",
+            dependencies: [
+                "RanchhandEvents",
+                "CGlibcCompat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RanchhandEventsTests", dependencies: ["RanchhandEvents"]),
+        .testTarget(name: "RanchhandHTTPTests", dependencies: ["RanchhandHTTP"]),
+    ]
+)
