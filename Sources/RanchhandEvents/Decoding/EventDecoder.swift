@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Decodes any input the tools accept — an EventBridge event, an SNS notification, a Lambda SNS or
 /// SQS batch, an SQS ReceiveMessage response or message, a bare Auto Scaling notification — into
 /// one record per contained event, peeling every envelope (JSON carried inside strings included).
@@ -130,16 +124,6 @@ public enum EventDecoder {
     }
 
     private static func summarize(_ error: any Error) -> String {
-        if let decodingError = error as? DecodingError {
-            switch decodingError {
-            case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context),
-                 .keyNotFound(_, let context):
-                let underlying = context.underlyingError.map { ": \(String(describing: $0).prefix(120))" } ?? ""
-                return String(context.debugDescription.prefix(160)) + underlying
-            @unknown default:
-                break
-            }
-        }
-        return String(String(describing: error).prefix(160))
+        String(String(describing: error).prefix(200))
     }
 }

@@ -45,14 +45,14 @@ public indirect enum JSONValue: Sendable, Equatable {
         objectValue?[key]
     }
 
-    /// Parses UTF-8 JSON text. Depth is bounded by Foundation's parser, so hostile nesting is a
-    /// thrown error rather than a stack overflow.
+    /// Parses UTF-8 JSON text strictly (RFC 8259); nesting deeper than 512 levels is an error,
+    /// never a stack overflow.
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(Array(bytes))
     }
 
     public static func parse(_ text: String) throws -> JSONValue {
-        try parse(Array(text.utf8))
+        try JSONParser.parse(Array(text.utf8))
     }
 }
 
