@@ -15,16 +15,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Static binaries on glibc >= 2.35 pick up hypot@GLIBC_2.35 from Foundation; this pins the
         // 2.2.5 versions so one binary runs on Amazon Linux 2023 (glibc 2.34).
         .target(name: "CGlibcCompat"),
         .target(name: "RanchhandEvents"),
+        .target(name: "RanchhandClients", dependencies: ["RanchhandEvents"]),
         .target(
             name: "RanchhandHTTP",
             dependencies: [
+                "RanchhandClients",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

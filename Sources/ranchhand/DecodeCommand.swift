@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import RanchhandEvents
 
 struct DecodeCommand: ParsableCommand {
@@ -40,11 +39,11 @@ struct DecodeCommand: ParsableCommand {
     func run() throws {
         var failures = 0
         for file in files {
-            let bytes: Data
+            let bytes: [UInt8]
             do {
-                bytes = try readInput(file)
+                bytes = try file == "-" ? StandardStreams.readStandardInput() : StandardStreams.readFile(file)
             } catch {
-                printError("\(file): cannot read: \(error.localizedDescription)")
+                StandardStreams.printError("\(file): cannot read: \(error)")
                 throw ExitCode(66)
             }
             failures += decodeAndPrint(bytes, name: file)
@@ -52,12 +51,12 @@ struct DecodeCommand: ParsableCommand {
         if failures > 0 { throw ExitCode(65) }
     }
 
-    private func decodeAndPrint(_ bytes: Data, name: String) -> Int {
+    private func decodeAndPrint(_ bytes: [UInt8], name: String) -> Int {
         let records: [EventRecord]
         do {
             records = try EventDecoder.decode(bytes)
         } catch {
-            printError("\(name): \(error)")
+            StandardStreams.printError("\(name): \(error)")
             return 1
         }
         var failures = 0
@@ -66,19 +65,10 @@ struct DecodeCommand: ParsableCommand {
                 print(pretty ? summary.prettyJSON : summary.jsonLine)
             } else if let error = record.error {
                 let message = record.sqsMessage.map { " (SQS message \($0.messageID))" } ?? ""
-                printError("\(name): \(error)\(message)")
+                StandardStreams.printError("\(name): \(error)\(message)")
                 failures += 1
             }
         }
         return failures
     }
-
-    private func readInput(_ file: String) throws -> Data {
-        if file == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        return try Data(contentsOf: URL(fileURLWithPath: file))
-    }
-}
-
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
 }
