@@ -23,7 +23,14 @@ enum StandardStreams {
     }
 
     static func printError(_ line: String) {
-        fputs(line + "\n", stderr)
+        var bytes = Array((line + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
     }
 
     private static func readAll(from descriptor: Int32, name: String) throws -> [UInt8] {
