@@ -25,6 +25,10 @@ let package = Package(
         .target(name: "RanchhandEvents"),
         .target(name: "RanchhandClients", dependencies: ["RanchhandEvents"]),
         .target(
+            name: "RanchhandLambda",
+            dependencies: ["RanchhandClients", "RanchhandEvents", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "RanchhandHTTP",
             dependencies: [
                 "RanchhandClients",
@@ -46,6 +50,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RanchhandEventsTests", dependencies: ["RanchhandEvents"]),
+        .testTarget(name: "RanchhandLambdaTests", dependencies: ["RanchhandLambda"]),
         .testTarget(name: "RanchhandHTTPTests", dependencies: ["RanchhandHTTP"]),
     ]
 )

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import RanchhandClients
+
+/// The custom-runtime loop: next → handle → response or error, until the Runtime API goes away.
+/// The handler gets the invocation's deadline less a margin, so it can stop, heartbeat and report
+/// unfinished work as batch item failures before Lambda kills the process.
+public struct LambdaLoop: Sendable {
+    public let api: any LambdaRuntimeAPI
+    public let processor: BatchProcessor
+    public var logger: Logger
+    public var reportingMargin: TimeInterval
+
+    public init(api: any LambdaRuntimeAPI, processor: BatchProcessor, logger: Logger, reportingMargin: TimeInterval = 5) {
+        self.api = api
+        self.processor = processor
+        self.logger = logger
+        self.reportingMargin = reportingMargin
+    }
+
+    /// Runs until the Runtime API fails for good (Lambda answers 500 or is unreachable) or
+    /// `maximumInvocations` were handled; returns the number handled.
+    @discardableResult
+    public func run(maximumInvocations: Int? = nil) async -> Int {
+        var handled = 0
+        while maximumInvocations.map({ handled < $0 }) ?? true, !Task.isCancelled {
+            let invocation: LambdaInvocation
+            do {
+                guard case .invocation(let next) = try await api.send(.next) else { continue }
+                invocation = next
+            } catch {
+                if error.kind == .timeout { continue }
+                logger.critical("Lambda Runtime API unavailable; exiting", metadata: ["error": "\(error)"])
+                return handled
+            }
+            await handle(invocation)
+            handled += 1
+        }
+        return handled
+    }
+
+    func handle(_ invocation: LambdaInvocation) async {
+        var logger = self.logger
+        logger[metadataKey: "aws_request_id"] = "\(invocation.requestID)"
+        if let trace = invocation.traceID { logger[metadataKey: "trace_id"] = "\(trace)" }
+        let deadline = Date(timeIntervalSince1970: Double(invocation.deadlineEpochMilliseconds) / 1000 - reportingMargin)
+        let report = await processor.process(invocation.body, context: HandlingContext(deadline: deadline, logger: logger))
+        let request: LambdaRuntimeRequest
+        if report.needsInvocationFailure {
+            let reason = report.inputError.map { "\($0)" }
+                ?? report.results.filter(\.outcome.keepsMessage).map(\.outcome.reason).joined(separator: "; ")
+            request = .invocationError(requestID: invocation.requestID, LambdaErrorReport(errorType: "Ranchhand.RecordFailed", errorMessage: reason))
+        } else {
+            request = .response(requestID: invocation.requestID, body: report.lambdaResponse)
+        }
+        do {
+            _ = try await api.send(request)
+        } catch {
+            logger.error("could not report the invocation result", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Reports a failed initialisation; the caller exits afterwards.
+    public static func reportInitializationError(_ message: String, api: any LambdaRuntimeAPI, logger: Logger) async {
+        logger.critical("initialisation failed", metadata: ["error": "\(message)"])
+        _ = try? await api.send(.initializationError(LambdaErrorReport(errorType: "Ranchhand.InitializationFailed", errorMessage: message)))
+    }
+}
