@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // Static binaries on glibc >= 2.35 pick up hypot@GLIBC_2.35 from Foundation; this pins the
@@ -41,16 +43,31 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Fake Rancher + Kubernetes API + IMDSv2 servers (Hummingbird, HTTP and HTTPS on loopback) for tests and the demo.
+        .target(
+            name: "RanchhandSandbox",
+            dependencies: [
+                "RanchhandClients",
+                "RanchhandEvents",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ranchhand",
             dependencies: [
                 "RanchhandEvents",
+                "RanchhandSandbox",
                 "CGlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RanchhandEventsTests", dependencies: ["RanchhandEvents"]),
         .testTarget(name: "RanchhandLambdaTests", dependencies: ["RanchhandLambda"]),
-        .testTarget(name: "RanchhandHTTPTests", dependencies: ["RanchhandHTTP"]),
+        .testTarget(name: "RanchhandHTTPTests", dependencies: ["RanchhandHTTP", "RanchhandSandbox"]),
+        .testTarget(name: "RanchhandSandboxTests", dependencies: ["RanchhandSandbox", "RanchhandClients"]),
     ]
 )

@@ -10,6 +10,6 @@ struct Ranchhand: AsyncParsableCommand {
             ranchhand-scale-in (drains and deregisters terminating instances), ranchhand-dns and \
             ranchhand-capacity. This umbrella command works on recorded events locally.
             """,
-        subcommands: [DecodeCommand.self, DemoCommand.self]
+        subcommands: [DecodeCommand.self, DemoCommand.self, SandboxCommand.self]
     )
 }
