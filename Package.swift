@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Static binaries on glibc >= 2.35 pick up hypot@GLIBC_2.35 from Foundation; this pins the
@@ -65,6 +66,32 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The tools' pure decisions and executors, one folder per tool.
+        .target(
+            name: "RanchhandHandlers",
+            dependencies: [
+                "RanchhandEvents", "RanchhandClients", "RanchhandLambda", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ranchhand-capacity",
+            dependencies: [
+                "RanchhandHandlers",
+                "CGlibcCompat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "capacity-benchmark",
+            dependencies: [
+                "RanchhandHandlers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/capacity",
+            exclude: ["traces", "results"]
+        ),
+        .testTarget(name: "RanchhandHandlersTests", dependencies: ["RanchhandHandlers"]),
         .testTarget(name: "RanchhandEventsTests", dependencies: ["RanchhandEvents"]),
         .testTarget(name: "RanchhandLambdaTests", dependencies: ["RanchhandLambda"]),
         .testTarget(name: "RanchhandHTTPTests", dependencies: ["RanchhandHTTP", "RanchhandSandbox"]),
