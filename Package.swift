@@ -94,7 +94,12 @@ let package = Package(
         .testTarget(name: "RanchhandHandlersTests", dependencies: ["RanchhandHandlers"]),
         .testTarget(name: "RanchhandEventsTests", dependencies: ["RanchhandEvents"]),
         .testTarget(name: "RanchhandLambdaTests", dependencies: ["RanchhandLambda"]),
-        .testTarget(name: "RanchhandHTTPTests", dependencies: ["RanchhandHTTP", "RanchhandSandbox"]),
+        // Test support only (moto/fault-proxy processes, seeding, a recording log handler): test targets depend on it, nothing else.
+        .target(
+            name: "RanchhandTestSupport",
+            dependencies: ["RanchhandHTTP", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "RanchhandHTTPTests", dependencies: ["RanchhandHTTP", "RanchhandTestSupport", "RanchhandSandbox"]),
         .testTarget(name: "RanchhandSandboxTests", dependencies: ["RanchhandSandbox", "RanchhandClients"]),
     ]
 )
