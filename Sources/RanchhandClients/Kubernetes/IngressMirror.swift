@@ -41,7 +41,8 @@ public struct IngressMirror: Sendable {
                 changed = changed || ingresses[ingress.id] != ingress
                 ingresses[ingress.id] = ingress
             case .deleted(let ingress):
-                changed = changed || ingresses.removeValue(forKey: ingress.id) != nil
+                // Not `changed || removeValue(…)`: the short circuit skipped the removal once anything had changed.
+                if ingresses.removeValue(forKey: ingress.id) != nil { changed = true }
             case .bookmark:
                 break
             }
