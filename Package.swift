@@ -75,6 +75,14 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "ranchhand-scale-in",
+            dependencies: [
+                "RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "RanchhandClients", "RanchhandEvents", "CGlibcCompat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
             name: "ranchhand-capacity",
             dependencies: [
                 "RanchhandHandlers",
@@ -92,6 +100,10 @@ let package = Package(
             exclude: ["traces", "results"]
         ),
         .testTarget(name: "RanchhandHandlersTests", dependencies: ["RanchhandHandlers"]),
+        .testTarget(
+            name: "RanchhandScaleInIntegrationTests",
+            dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "RanchhandSandbox", "RanchhandTestSupport", "ranchhand-scale-in"]
+        ),
         .testTarget(name: "RanchhandEventsTests", dependencies: ["RanchhandEvents"]),
         .testTarget(name: "RanchhandLambdaTests", dependencies: ["RanchhandLambda"]),
         // Test support only (moto/fault-proxy processes, seeding, a recording log handler): test targets depend on it, nothing else.

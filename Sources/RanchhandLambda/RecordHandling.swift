@@ -61,6 +61,11 @@ public struct BatchProcessor: Sendable {
             context.logger.error("input could not be decoded", metadata: ["error": "\(error)"])
             return BatchReport(results: [], inputError: error)
         }
+        return await process(records, context: context)
+    }
+
+    /// Handles records already decoded (the poller decodes each received message itself).
+    public func process(_ records: [EventRecord], context: HandlingContext) async -> BatchReport {
         var results: [BatchReport.Result] = []
         for record in records {
             let outcome: RecordOutcome

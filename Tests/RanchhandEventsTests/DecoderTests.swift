@@ -82,3 +82,15 @@ import RanchhandEvents
         #expect(summary["envelopes"] == .strings(["sns"]))
     }
 }
+
+@Suite struct PolledMessageTests {
+    @Test func polledBodyDecodesLikeAReceiveMessageBody() throws {
+        let body = #"{"Type":"Notification","MessageId":"sns","TopicArn":"t","Message":"{\"Event\":\"autoscaling:TEST_NOTIFICATION\",\"AutoScalingGroupName\":\"g\"}"}"#
+        let record = EventDecoder.decode(sqsMessageBody: body, messageID: "m-1", receiptHandle: "rh-1")
+        #expect(record.envelopes == [.sqsMessage, .sns])
+        #expect(record.payload?.kind == .testNotification)
+        #expect(record.sqsMessage == SQSMessageReference(messageID: "m-1", receiptHandle: "rh-1"))
+        let bad = EventDecoder.decode(sqsMessageBody: #"{"LifecycleTransition":"x"}"#, messageID: "m-2", receiptHandle: "rh-2")
+        #expect(bad.error?.path.description == "Body.LifecycleTransition")
+    }
+}

@@ -31,6 +31,14 @@ public enum EventDecoder {
         try decode(Array(text.utf8))
     }
 
+    /// The record carried by one message our poller received (`ReceiveMessage`): the body is
+    /// unwrapped exactly as a `Messages[i].Body` would be, and the record keeps the message's id and
+    /// receipt handle.
+    public static func decode(sqsMessageBody body: String, messageID: SQSMessageID, receiptHandle: SQSReceiptHandle) -> EventRecord {
+        embedded(body, at: JSONPath.root.appending("Body"), envelopes: [.sqsMessage],
+                 message: SQSMessageReference(messageID: messageID, receiptHandle: receiptHandle))
+    }
+
     private static func batch(
         _ value: JSONValue, at path: JSONPath, decodeRecord: (JSONValue, JSONPath) -> EventRecord
     ) throws(EventDecodingError) -> [EventRecord] {

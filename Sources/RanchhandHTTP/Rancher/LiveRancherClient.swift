@@ -4,7 +4,7 @@ import RanchhandClients
 /// `RancherClient` over the shared transport and retry policy. Create one per process; it pins the
 /// CA on its first request when configured by checksum.
 public struct LiveRancherClient<C: Clock & Sendable>: RancherClient where C.Duration == Duration {
-    let configuration: RancherConfiguration
+    public let configuration: RancherConfiguration
     let api: BearerJSONAPI<C>
     let clock: C
     private let pin: RancherTrustPin

@@ -1,0 +1,71 @@
+import Foundation
+import RanchhandClients
+import RanchhandEvents
+
+/// Where the scale-in handler reads the world from: a live Rancher + AWS, or a recorded snapshot.
+public protocol ScaleInWorld: Sendable {
+    func snapshot(for event: LifecycleActionNotification) async throws(ClientError) -> ClusterSnapshot
+}
+
+/// A recorded snapshot, for `replay --cluster-snapshot` and tests.
+public struct RecordedScaleInWorld: ScaleInWorld {
+    public let recorded: ClusterSnapshot
+    public init(_ recorded: ClusterSnapshot) { self.recorded = recorded }
+    public func snapshot(for event: LifecycleActionNotification) async throws(ClientError) -> ClusterSnapshot { recorded }
+}
+
+/// How the executor waits: real time in production, a controllable clock in tests.
+public struct ScaleInTiming: Sendable {
+    public var now: @Sendable () -> Date
+    public var sleep: @Sendable (Duration) async throws -> Void
+    /// Between RecordLifecycleActionHeartbeat calls while work is in flight.
+    public var heartbeatInterval: Duration
+    /// Between polls of a drain, a deletion or a blocked eviction.
+    public var pollInterval: Duration
+
+    public init(
+        now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        heartbeatInterval: Duration = .seconds(60), pollInterval: Duration = .seconds(5)
+    ) {
+        self.now = now
+        self.sleep = sleep
+        self.heartbeatInterval = heartbeatInterval
+        self.pollInterval = pollInterval
+    }
+}
+
+/// Serialises destructive work per cluster, so two etcd terminations arriving together cannot both
+/// pass the quorum check. The poller shares one gate across its workers; in Lambda the function's
+/// reserved concurrency of 1 (or a FIFO message group per cluster) does the same job.
+public actor ClusterGate {
+    private var busy: Set<String> = []
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    public init() {}
+
+    public func withExclusiveAccess<T: Sendable>(to cluster: String, _ body: @Sendable () async -> T) async -> T {
+        await acquire(cluster)
+        let result = await body()
+        release(cluster)
+        return result
+    }
+
+    private func acquire(_ cluster: String) async {
+        if !busy.contains(cluster) {
+            busy.insert(cluster)
+            return
+        }
+        await withCheckedContinuation { waiters[cluster, default: []].append($0) }
+    }
+
+    private func release(_ cluster: String) {
+        if var queue = waiters[cluster], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiters[cluster] = queue
+            next.resume()
+        } else {
+            busy.remove(cluster)
+        }
+    }
+}

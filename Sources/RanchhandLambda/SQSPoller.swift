@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import RanchhandClients
+import RanchhandEvents
+
+/// The long-running alternative to Lambda: long-polls one queue, hands each message to the
+/// handler with bounded concurrency, keeps messages invisible while they are worked on, deletes
+/// them when done, and leaves the rest to come back. Stops taking messages when `shutdown` fires
+/// and waits for the messages in flight.
+public struct SQSPoller: Sendable {
+    public struct Settings: Sendable {
+        public var queue: SQSQueueURL
+        public var concurrency: Int
+        /// The visibility timeout kept on a message while it is handled (extended at half of it).
+        public var visibilityTimeoutSeconds: Int
+        public var waitTimeSeconds: Int
+        /// How long one message may be worked on in one go (drains can take hours here).
+        public var handlingTimeLimit: TimeInterval
+        /// When a message must come back later (a held refusal, an unfinished step): its new visibility.
+        public var retryDelaySeconds: Int
+
+        public init(queue: SQSQueueURL, concurrency: Int = 4, visibilityTimeoutSeconds: Int = 120, waitTimeSeconds: Int = 20,
+                    handlingTimeLimit: TimeInterval = 3 * 3600, retryDelaySeconds: Int = 60) {
+            self.queue = queue
+            self.concurrency = max(1, min(concurrency, 10))
+            self.visibilityTimeoutSeconds = visibilityTimeoutSeconds
+            self.waitTimeSeconds = waitTimeSeconds
+            self.handlingTimeLimit = handlingTimeLimit
+            self.retryDelaySeconds = retryDelaySeconds
+        }
+    }
+
+    public let sqs: any SQSClient
+    public let processor: BatchProcessor
+    public let settings: Settings
+    public var logger: Logger
+    public var now: @Sendable () -> Date
+    public var sleep: @Sendable (Duration) async throws -> Void
+
+    public init(sqs: any SQSClient, processor: BatchProcessor, settings: Settings, logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() },
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+        self.sqs = sqs
+        self.processor = processor
+        self.settings = settings
+        self.logger = logger
+        self.now = now
+        self.sleep = sleep
+    }
+
+    /// Polls until `shouldStop` answers true (checked between receives), then drains in-flight work.
+    /// Returns how many messages were handled.
+    @discardableResult
+    public func run(shouldStop: @escaping @Sendable () async -> Bool) async -> Int {
+        let slots = Slots(settings.concurrency)
+        var handled = 0
+        var failures = 0
+        await withDiscardingTaskGroup { group in
+            while !(await shouldStop()) {
+                let capacity = await slots.waitForFree()
+                let messages: [SQSMessage]
+                do {
+                    messages = try await sqs.receiveMessages(ReceiveMessagesRequest(
+                        queue: settings.queue, maximumMessages: capacity, waitTimeSeconds: settings.waitTimeSeconds,
+                        visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds, attributeNames: ["All"], messageAttributeNames: ["All"]))
+                    failures = 0
+                } catch {
+                    failures += 1
+                    logger.error("ReceiveMessage failed", metadata: ["error": "\(error)", "consecutive_failures": "\(failures)"])
+                    try? await sleep(.seconds(min(60, 1 << min(failures, 6))))
+                    continue
+                }
+                for message in messages {
+                    await slots.take()
+                    handled += 1
+                    group.addTask {
+                        await handle(message)
+                        await slots.give()
+                    }
+                }
+            }
+            logger.info("stopping: waiting for messages in flight")
+        }
+        return handled
+    }
+
+    func handle(_ message: SQSMessage) async {
+        var tagged = self.logger
+        tagged[metadataKey: "sqs_message_id"] = "\(message.messageID)"
+        let logger = tagged
+        let record = EventDecoder.decode(sqsMessageBody: message.body, messageID: message.messageID, receiptHandle: message.receiptHandle)
+        let context = HandlingContext(deadline: now().addingTimeInterval(settings.handlingTimeLimit), logger: logger)
+        let report = await withTaskGroup(of: BatchReport?.self) { group in
+            group.addTask { await keepInvisible(message, logger: logger) ; return nil }
+            group.addTask { await processor.process([record], context: context) }
+            var report: BatchReport?
+            for await result in group where result != nil {
+                report = result
+                group.cancelAll()
+            }
+            return report
+        }
+        guard let outcome = report?.results.first?.outcome else { return }
+        do {
+            if outcome.keepsMessage {
+                try await sqs.changeMessageVisibility(queue: settings.queue, receiptHandle: message.receiptHandle, timeoutSeconds: settings.retryDelaySeconds)
+            } else {
+                try await sqs.deleteMessage(queue: settings.queue, receiptHandle: message.receiptHandle)
+            }
+        } catch {
+            logger.error("could not settle the message; it will be delivered again", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Extends the message's visibility at half its timeout for as long as it is being handled.
+    private func keepInvisible(_ message: SQSMessage, logger: Logger) async {
+        let interval = Duration.seconds(max(1, settings.visibilityTimeoutSeconds / 2))
+        while !Task.isCancelled {
+            do { try await sleep(interval) } catch { return }
+            if Task.isCancelled { return }
+            do {
+                try await sqs.changeMessageVisibility(queue: settings.queue, receiptHandle: message.receiptHandle,
+                                                      timeoutSeconds: settings.visibilityTimeoutSeconds)
+            } catch {
+                logger.warning("could not extend visibility", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// A counting semaphore for the poller's workers.
+actor Slots {
+    private var free: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    /// Waits until at least one slot is free; returns how many are.
+    func waitForFree() async -> Int {
+        if free == 0 { await withCheckedContinuation { waiters.append($0) } }
+        return free
+    }
+
+    func take() { free -= 1 }
+
+    func give() {
+        free += 1
+        if !waiters.isEmpty { waiters.removeFirst().resume() }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import RanchhandClients
+import RanchhandHandlers
+import RanchhandHTTP
+import RanchhandLambda
+
+struct PollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "poll",
+        abstract: "Long-poll an SQS queue of terminate lifecycle events and handle them until SIGTERM.",
+        discussion: """
+            Messages are kept invisible while they are handled, deleted when done, and left to come back \
+            when work must resume later (a held refusal). Destructive steps are serialised per cluster. \
+            On SIGTERM or SIGINT the poller stops receiving and waits for the messages in flight.
+            """
+    )
+
+    @OptionGroup var options: ScaleInOptions
+    @Option(help: "The queue's URL.") var queueURL: String
+    @Option(help: "Messages handled at once (1-10).") var concurrency = 4
+    @Option(help: "Visibility timeout kept on a message while it is handled, in seconds.") var visibilityTimeout = 120
+    @Option(help: "Seconds before a message whose work must resume later comes back.") var retryDelay = 60
+
+    func run() async throws {
+        let wiring = try Wiring.make(options, label: "ranchhand.scale-in")
+        let aws = try await wiring.aws()
+        let handler = try await wiring.handler(aws: aws)
+        let stop = StopSignal.installed()
+        let settings = SQSPoller.Settings(queue: SQSQueueURL(queueURL), concurrency: concurrency,
+                                          visibilityTimeoutSeconds: visibilityTimeout, retryDelaySeconds: retryDelay)
+        let poller = SQSPoller(sqs: LiveSQSClient(sender: aws), processor: BatchProcessor(handler: handler), settings: settings, logger: wiring.logger)
+        wiring.logger.info("polling", metadata: ["queue": "\(queueURL)", "concurrency": "\(concurrency)"])
+        let handled = await poller.run(shouldStop: { stop.isRaised })
+        wiring.logger.info("stopped", metadata: ["messages_handled": "\(handled)"])
+        await wiring.transport.shutdown()
+    }
+}
+
+/// SIGTERM/SIGINT raise a flag the poller checks between receives.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+    private var sources: [DispatchSourceSignal] = []
+
+    var isRaised: Bool { lock.withLock { raised } }
+
+    static func installed() -> StopSignal {
+        let stop = StopSignal()
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stop.lock.withLock { stop.raised = true } }
+            source.resume()
+            stop.sources.append(source)
+        }
+        return stop
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import RanchhandClients
+import RanchhandHandlers
+
+/// Everything the scale-in handler is configured with. Flags win over environment variables
+/// (shown in brackets), so a Lambda is configured through its environment and a laptop through flags.
+struct ScaleInOptions: ParsableArguments {
+    @Option(help: "Rancher server URL [RANCHER_URL].")
+    var rancherURL: String?
+    @Option(help: "Name of an SSM SecureString parameter holding the Rancher API token (token-xxxxx:secret) [RANCHER_TOKEN_PARAMETER]. Otherwise the token is read from RANCHER_TOKEN; it is never accepted as a flag.")
+    var rancherTokenParameter: String?
+    @Option(help: "Rancher cluster id (c-xxxxx or c-m-xxxxxxxx) the group's nodes belong to [RANCHHAND_CLUSTER].")
+    var cluster: String?
+    @Option(help: "Pin Rancher's CA by its checksum, as Rancher's own agent does [RANCHER_CA_CHECKSUM].")
+    var caChecksum: String?
+    @Option(help: "PEM bundle of extra CAs to trust for Rancher [RANCHER_CA_BUNDLE].")
+    var caBundle: String?
+    @Flag(help: "Do not verify Rancher's certificate at all (logged loudly; never in production).")
+    var insecure = false
+    @Option(help: "Seconds Rancher may spend draining a worker (1-10800).")
+    var drainTimeout = 600
+    @Option(help: "Seconds each pod gets to stop; -1 keeps the pod's own grace period.")
+    var drainGracePeriod = -1
+    @Flag(inversion: .prefixedNo, help: "Delete pods with emptyDir volumes while draining.")
+    var deleteLocalData = true
+    @Flag(help: "Delete pods no controller manages while draining.")
+    var force = false
+    @Option(help: "Seconds to keep retrying evictions blocked by PodDisruptionBudgets (control-plane/etcd nodes).")
+    var disruptionBudgetWait = 600
+    @Option(help: "Seconds between lifecycle heartbeats while work is in flight.")
+    var heartbeatInterval = 60
+    @Option(help: "Largest share of a cluster's nodes that may be removed within the breaker window (0-1).")
+    var breakerMaxShare = 0.34
+    @Option(help: "Mass-deletion breaker window in seconds.")
+    var breakerWindow = 1800
+    @Option(help: "Slack-compatible webhook for completed, refused and failed scale-ins [RANCHHAND_WEBHOOK_URL].")
+    var webhookURL: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [RANCHHAND_LOG_LEVEL].")
+    var logLevel: String?
+
+    var policy: ScaleInPolicy {
+        ScaleInPolicy(
+            drain: DrainOptions(deleteLocalData: deleteLocalData, force: force, gracePeriod: drainGracePeriod, timeout: drainTimeout),
+            eviction: EvictionPlan(disruptionBudgetWaitSeconds: disruptionBudgetWait),
+            breaker: MassDeletionBreaker(maximumShare: breakerMaxShare, windowSeconds: breakerWindow))
+    }
+
+    func validate() throws {
+        guard (1...DrainOptions.maximumTimeoutSeconds).contains(drainTimeout) else {
+            throw ValidationError("--drain-timeout must be between 1 and \(DrainOptions.maximumTimeoutSeconds) seconds (Rancher's limit)")
+        }
+        guard (0...1).contains(breakerMaxShare) else { throw ValidationError("--breaker-max-share must be between 0 and 1") }
+        guard heartbeatInterval >= 10 else { throw ValidationError("--heartbeat-interval must be at least 10 seconds") }
+    }
+
+    /// A flag, else its environment variable.
+    static func value(_ flag: String?, _ variable: String, _ environment: [String: String]) -> String? {
+        if let flag, !flag.isEmpty { return flag }
+        return environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import RanchhandClients
+import RanchhandEvents
+import RanchhandHandlers
+import RanchhandHTTP
+import RanchhandLambda
+
+/// Builds the live clients from options and the environment. Only here (and in the executable's
+/// entry points) is the process environment read.
+struct Wiring {
+    let options: ScaleInOptions
+    let environment: [String: String]
+    let transport: AsyncHTTPTransport
+    let logger: Logger
+
+    static func make(_ options: ScaleInOptions, label: String) throws -> Wiring {
+        let environment = ProcessInfo.processInfo.environment
+        var logger = Logger(label: label)
+        logger.logLevel = ScaleInOptions.value(options.logLevel, "RANCHHAND_LOG_LEVEL", environment).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return Wiring(options: options, environment: environment, transport: try AsyncHTTPTransport(logger: logger), logger: logger)
+    }
+
+    func aws() async throws -> AWSRequestSender {
+        try await AWSEnvironment.sender(environment: environment, transport: transport, logger: logger)
+    }
+
+    func cluster() throws -> RancherClusterID {
+        guard let cluster = ScaleInOptions.value(options.cluster, "RANCHHAND_CLUSTER", environment) else {
+            throw WiringError("no Rancher cluster: pass --cluster or set RANCHHAND_CLUSTER")
+        }
+        return RancherClusterID(cluster)
+    }
+
+    func rancher(aws: AWSRequestSender?) async throws -> LiveRancherClient<ContinuousClock> {
+        guard let url = ScaleInOptions.value(options.rancherURL, "RANCHER_URL", environment) else {
+            throw WiringError("no Rancher URL: pass --rancher-url or set RANCHER_URL")
+        }
+        let token: String
+        if let parameter = ScaleInOptions.value(options.rancherTokenParameter, "RANCHER_TOKEN_PARAMETER", environment), let aws {
+            token = try await LiveSSMClient(sender: aws).getParameter(parameter, decrypt: true).value
+        } else if let fromEnvironment = environment["RANCHER_TOKEN"], !fromEnvironment.isEmpty {
+            token = fromEnvironment
+        } else {
+            throw WiringError("no Rancher API token: set RANCHER_TOKEN or --rancher-token-parameter (an SSM SecureString)")
+        }
+        return LiveRancherClient(configuration: RancherConfiguration(baseURL: url, token: RancherAPIToken(token), trust: try trust()),
+                                 transport: transport, logger: logger)
+    }
+
+    func kubernetes(_ rancher: LiveRancherClient<ContinuousClock>, cluster: RancherClusterID) async throws -> LiveKubernetesClient<ContinuousClock> {
+        LiveKubernetesClient(configuration: .throughRancher(rancher.configuration, cluster: cluster, trust: try await rancher.resolvedTrust()),
+                             transport: transport, logger: logger)
+    }
+
+    func trust() throws -> RancherTrustMode {
+        if options.insecure {
+            logger.critical("TLS verification for Rancher is OFF (--insecure): anyone on the path can impersonate Rancher")
+            return .insecure
+        }
+        if let checksum = ScaleInOptions.value(options.caChecksum, "RANCHER_CA_CHECKSUM", environment) { return .caChecksum(checksum) }
+        if let bundle = ScaleInOptions.value(options.caBundle, "RANCHER_CA_BUNDLE", environment) {
+            return .caBundle(pem: try String(contentsOfFile: bundle, encoding: .utf8))
+        }
+        return .system
+    }
+
+    /// The full live handler: world, executor, observers.
+    func handler(aws: AWSRequestSender, gate: ClusterGate = ClusterGate()) async throws -> ScaleInRecordHandler {
+        let cluster = try cluster()
+        let rancher = try await rancher(aws: aws)
+        let autoScaling = LiveAutoScalingClient(sender: aws)
+        let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: cluster,
+                                     breakerWindow: TimeInterval(options.breakerWindow))
+        let timing = ScaleInTiming(heartbeatInterval: .seconds(options.heartbeatInterval))
+        let executor = ScaleInExecutor(rancher: rancher, kubernetes: try await kubernetes(rancher, cluster: cluster), autoScaling: autoScaling,
+                                       world: world, policy: options.policy, gate: gate, timing: timing, logger: logger)
+        var observers: [any ScaleInObserver] = []
+        if let url = ScaleInOptions.value(options.webhookURL, "RANCHHAND_WEBHOOK_URL", environment) {
+            observers.append(WebhookObserver(notifier: WebhookNotifier(url: url, transport: transport, logger: logger)))
+        }
+        if environment["AWS_LAMBDA_RUNTIME_API"] != nil {
+            observers.append(ScaleInMetrics(emitEmbeddedMetrics: { print($0) }))
+        }
+        return ScaleInRecordHandler(world: world, executor: executor, policy: options.policy, observers: observers)
+    }
+}
+
+struct WiringError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+struct WebhookObserver: ScaleInObserver {
+    let notifier: WebhookNotifier
+    func scaleIn(_ event: LifecycleActionNotification, plan: ScaleInPlan, result: ScaleInResult) async {
+        if let text = ScaleInAnnouncement.text(event, plan: plan, result: result) { await notifier.post(text) }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import RanchhandClients
+import RanchhandEvents
+import Testing
+@testable import RanchhandHandlers
+
+/// The decision table: every branch of the scale-in plan, from an event and a snapshot.
+@Suite struct ScaleInDecisionTests {
+    let policy = ScaleInPolicy()
+
+    @Test func workerFoundByLabelIsDrainedThroughRancherAndDeleted() {
+        let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(worker("m-1", instance: "i-0aaa"), worker("m-2", instance: "i-0bbb")), policy: policy)
+        #expect(plan.verdict == .deregister)
+        #expect(plan.steps.map(\.action) == ["cordon", "drain", "delete-node", "complete-lifecycle-action"])
+        #expect(plan.node?.id == "c-abc12:m-1")
+        #expect(plan.steps.last == .completeLifecycleAction(reference("i-0aaa"), .continue))
+    }
+
+    @Test func rke2NodeDeletesItsMachineNotTheMirror() {
+        var node = worker("machine-x7k2p", instance: "i-0aaa")
+        node.annotations = [MachineRef.machineAnnotation: "pool1-7d9f8-abcde", MachineRef.namespaceAnnotation: "fleet-default"]
+        let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(node, worker("machine-b", instance: "i-0bbb")), policy: policy)
+        #expect(plan.steps.contains(.deleteMachine(node.reference, MachineRef(namespace: "fleet-default", name: "pool1-7d9f8-abcde"))))
+        #expect(!plan.steps.contains { $0.action == "delete-node" })
+    }
+
+    @Test func missingNodeCompletesAtOnceWithContinue() {
+        let plan = ScaleInDecision.plan(for: terminating("i-0zzz"), cluster: cluster(worker("m-1", instance: "i-0aaa")), policy: policy)
+        #expect(plan.verdict == .skip)
+        #expect(plan.steps == [.completeLifecycleAction(reference("i-0zzz"), .continue)])
+    }
+
+    @Test func ambiguousMatchTouchesNoNode() {
+        let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(worker("m-1", instance: "i-0aaa"), worker("m-2", instance: "i-0aaa")), policy: policy)
+        #expect(plan.verdict == .skip)
+        #expect(plan.steps.map(\.action) == ["complete-lifecycle-action"])
+        #expect(plan.reason.contains("c-abc12:m-1, c-abc12:m-2"))
+    }
+
+    @Test func fallsBackToProviderIDThenPrivateIPThenDNSName() {
+        var byProvider = worker("m-p", instance: nil)
+        byProvider.providerID = "aws:///eu-west-1a/i-0aaa"
+        #expect(ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(byProvider, worker("m-o", instance: nil)), policy: policy).node?.id == byProvider.id)
+
+        var byIP = worker("m-ip", instance: nil)
+        byIP.ipAddress = "10.0.4.17"
+        let address = InstanceAddress(instanceId: "i-0aaa", privateIpAddress: "10.0.4.17", privateDnsName: "ip-10-0-4-17.eu-west-1.compute.internal")
+        #expect(ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(byIP, worker("m-o", instance: nil), instances: [address]), policy: policy).node?.id == byIP.id)
+
+        var byDNS = worker("m-dns", instance: nil)
+        byDNS.hostname = "ip-10-0-4-17"
+        #expect(ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(byDNS, worker("m-o", instance: nil), instances: [address]), policy: policy).node?.id == byDNS.id)
+    }
+
+    @Test func etcdWithQuorumIsCordonedAndEvictedThroughKubernetes() {
+        let members = (1...3).map { etcd("m-e\($0)", instance: "i-0e\($0)") }
+        let plan = ScaleInDecision.plan(for: terminating("i-0e1"), cluster: cluster(members + [worker("m-w", instance: "i-0w")]), policy: policy)
+        #expect(plan.verdict == .deregister)
+        #expect(plan.steps.map(\.action) == ["cordon", "evict", "delete-node", "complete-lifecycle-action"])
+    }
+
+    @Test func etcdWithoutQuorumIsAbandonedWhenTheGroupRetainsInstances() {
+        var members = (1...3).map { etcd("m-e\($0)", instance: "i-0e\($0)") }
+        members[2].state = .unavailable
+        let retain = GroupFacts(name: "etcd", terminateHookAbandon: "retain")
+        let plan = ScaleInDecision.plan(for: terminating("i-0e1"), cluster: cluster(members, group: retain), policy: policy)
+        #expect(plan.verdict == .refuse)
+        #expect(plan.steps == [.completeLifecycleAction(reference("i-0e1"), .abandon)])
+        #expect(plan.reason.contains("would leave 1 healthy of 3 members; quorum needs 2"))
+    }
+
+    @Test func etcdWithoutQuorumHoldsWhenAbandonWouldStillTerminate() {
+        var members = (1...3).map { etcd("m-e\($0)", instance: "i-0e\($0)") }
+        members[1].state = .removing
+        for group in [GroupFacts(name: "etcd", terminateHookAbandon: "terminate"), nil] {
+            let plan = ScaleInDecision.plan(for: terminating("i-0e1"), cluster: cluster(members, group: group), policy: policy)
+            #expect(plan.verdict == .refuse)
+            #expect(plan.steps.map(\.action) == ["hold"])
+            #expect(!plan.completes)
+        }
+    }
+
+    @Test func lastEtcdMemberAndLastControlPlaneAreNeverRemoved() {
+        let lone = etcd("m-e1", instance: "i-0e1")
+        #expect(ScaleInDecision.plan(for: terminating("i-0e1"), cluster: cluster(lone, worker("m-w", instance: "i-0w")), policy: policy).verdict == .refuse)
+        var cp = worker("m-cp", instance: "i-0cp")
+        cp.worker = false
+        cp.controlPlane = true
+        var deadCP = worker("m-cp2", instance: "i-0cp2")
+        deadCP.worker = false
+        deadCP.controlPlane = true
+        deadCP.state = .unavailable
+        let plan = ScaleInDecision.plan(for: terminating("i-0cp"), cluster: cluster(cp, deadCP, worker("m-w", instance: "i-0w")), policy: policy)
+        #expect(plan.verdict == .refuse)
+        #expect(plan.reason.contains("last healthy control-plane node"))
+    }
+
+    @Test func warmPoolReturnDrainsButKeepsTheNode() {
+        var event = terminating("i-0aaa")
+        event.origin = .autoScalingGroup
+        event.destination = .warmPool
+        let plan = ScaleInDecision.plan(for: event, cluster: cluster(worker("m-1", instance: "i-0aaa")), policy: policy)
+        #expect(plan.verdict == .drainOnly)
+        #expect(plan.steps.map(\.action) == ["cordon", "drain", "complete-lifecycle-action"])
+    }
+
+    @Test func unavailableNodeIsDeletedWithoutADrainThatCouldNeverFinish() {
+        var dead = worker("m-1", instance: "i-0aaa")
+        dead.state = .unavailable
+        let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(dead, worker("m-2", instance: "i-0b")), policy: policy)
+        #expect(plan.steps.map(\.action) == ["delete-node", "complete-lifecycle-action"])
+    }
+
+    @Test func massDeletionBreakerCountsRemovingNodesAndRecentTerminations() {
+        var nodes = (1...10).map { worker("m-\($0)", instance: "i-0\($0)") }
+        for index in 1...3 { nodes[index].state = .removing }
+        let plan = ScaleInDecision.plan(for: terminating("i-01"), cluster: cluster(nodes), policy: policy)
+        #expect(plan.verdict == .refuse)
+        #expect(plan.reason.contains("4 of 10 nodes"))
+        // Three terminations Rancher has already forgotten: the cluster was 12 nodes, 4 of 12 ≤ 34 %.
+        let healthy = (1...9).map { worker("m-\($0)", instance: "i-0\($0)") }
+        #expect(ScaleInDecision.plan(for: terminating("i-01"), cluster: cluster(healthy, recentTerminations: 3), policy: policy).verdict == .deregister)
+        #expect(ScaleInDecision.plan(for: terminating("i-01"), cluster: cluster(healthy, recentTerminations: 4), policy: policy).verdict == .refuse)
+    }
+
+    @Test func launchHooksAreNotTheScaleInHandlers() {
+        var event = terminating("i-0aaa")
+        event.transition = .launching
+        let plan = ScaleInDecision.plan(for: event, cluster: cluster(worker("m-1", instance: "i-0aaa")), policy: policy)
+        #expect(plan.verdict == .skip)
+        #expect(plan.steps.isEmpty)
+    }
+
+    @Test func planPrintsAsDocumentedJSON() throws {
+        let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(worker("m-1", instance: "i-0aaa"), worker("m-2", instance: "i-0b")), policy: policy)
+        let json = try RanchhandEvents.JSONValue.parse(plan.jsonLine)
+        #expect(json["version"] == RanchhandEvents.JSONValue.number(1))
+        #expect(json["decision"]?.stringValue == "deregister")
+        let steps = try #require(json["steps"]?.arrayValue)
+        #expect(steps[1]["action"]?.stringValue == "drain")
+        #expect(steps[1]["node"]?.stringValue == "c-abc12:m-1")
+        #expect(steps[1]["drain"]?["timeout"] == RanchhandEvents.JSONValue.number(600))
+        #expect(steps[3]["result"]?.stringValue == "CONTINUE")
+        #expect(steps[3]["hook"]?.stringValue == "ranchhand-terminate")
+    }
+}
+
+func terminating(_ instance: String) -> LifecycleActionNotification {
+    LifecycleActionNotification(transition: .terminating, hookName: "ranchhand-terminate", groupName: "rancher-workers",
+                                instanceID: InstanceID(instance), token: "3f2a6d1e-8b4c-4e0f-9a7d-5c6b2e1f0a9d")
+}
+
+func reference(_ instance: String) -> LifecycleActionReference {
+    LifecycleActionReference(terminating(instance))
+}
+
+func worker(_ name: String, instance: String?) -> RancherNode {
+    RancherNode(id: RancherNodeID("c-abc12:\(name)"), name: name, nodeName: "node-\(name)",
+                labels: instance.map { [NodeMatcher.instanceIDLabel: $0] } ?? [:], worker: true, state: .active,
+                conditions: [RancherCondition(type: "Ready", status: "True")])
+}
+
+func etcd(_ name: String, instance: String) -> RancherNode {
+    var node = worker(name, instance: instance)
+    node.worker = false
+    node.etcd = true
+    node.controlPlane = true
+    return node
+}
+
+func cluster(_ nodes: RancherNode..., instances: [InstanceAddress] = [], group: GroupFacts? = nil, recentTerminations: Int = 0) -> ClusterSnapshot {
+    cluster(nodes, instances: instances, group: group, recentTerminations: recentTerminations)
+}
+
+func cluster(_ nodes: [RancherNode], instances: [InstanceAddress] = [], group: GroupFacts? = nil, recentTerminations: Int = 0) -> ClusterSnapshot {
+    ClusterSnapshot(rancherNodes: nodes, instances: instances, autoScalingGroup: group, recentTerminations: recentTerminations)
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import RanchhandClients
+import RanchhandEvents
+import RanchhandHandlers
+import RanchhandHTTP
+import RanchhandLambda
+import RanchhandSandbox
+import RanchhandTestSupport
+
+/// The real parts a scale-in test runs against: moto (with the launcher's lifecycle hooks) for Auto
+/// Scaling, EC2 and SQS, and the sandbox's fake Rancher for the cluster — reached by the same live
+/// clients the executable uses. The sandbox runs on its live clock with short drains so the
+/// executor's real waits stay within a few seconds.
+struct ScaleInHarness {
+    let sandbox: Sandbox
+    let cluster: RancherClusterID
+    let aws: AWSRequestSender
+    let rancher: LiveRancherClient<ContinuousClock>
+    let seed: Seed
+    let logger: Logger
+
+    static func start(distro: SandboxDistro = .rke1) async throws -> ScaleInHarness {
+        var configuration = SandboxConfiguration()
+        configuration.httpsPort = nil
+        configuration.clock = .live(startDate: Date())
+        configuration.behaviour.drainDuration = .milliseconds(600)
+        configuration.behaviour.removalDuration = .milliseconds(400)
+        let sandbox = try await Sandbox.start(configuration)
+        let cluster = RancherClusterID("c-\(UUID().uuidString.prefix(5).lowercased())")
+        _ = await sandbox.world.addCluster(id: cluster, name: "e2e-\(cluster)", distro: distro)
+        let rancher = LiveRancherClient(
+            configuration: RancherConfiguration(baseURL: sandbox.httpURL!, token: RancherAPIToken(sandbox.apiToken),
+                                                retryPolicy: AWSTestContext.fastRetries),
+            transport: AWSTestContext.transport)
+        var logger = Logger(label: "test.scale-in")
+        logger.logLevel = .info
+        return ScaleInHarness(sandbox: sandbox, cluster: cluster, aws: try await AWSTestContext.motoSender(), rancher: rancher,
+                              seed: try await AWSTestContext.seed(), logger: logger)
+    }
+
+    func addNodes(_ instances: [String], roles: SandboxRoles, prefix: String) async -> [RancherNodeID] {
+        var ids: [RancherNodeID] = []
+        for (index, instance) in instances.enumerated() {
+            let node = await sandbox.world.addNode(
+                SandboxNodeSpec(name: "\(prefix)-\(index)", roles: roles, ipAddress: "10.1.\(prefix.count).\(index + 10)", instanceID: instance),
+                to: cluster)
+            ids.append(node.id)
+        }
+        return ids
+    }
+
+    func handler(gate: ClusterGate = ClusterGate(), policy: ScaleInPolicy = ScaleInPolicy(drain: DrainOptions(timeout: 60))) -> ScaleInRecordHandler {
+        let autoScaling = LiveAutoScalingClient(sender: aws)
+        let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: cluster, breakerWindow: 1800)
+        let kubernetes = LiveKubernetesClient(configuration: .throughRancher(rancher.configuration, cluster: cluster, trust: .systemRoots),
+                                              transport: AWSTestContext.transport)
+        let executor = ScaleInExecutor(
+            rancher: rancher, kubernetes: kubernetes, autoScaling: autoScaling, world: world, policy: policy, gate: gate,
+            timing: ScaleInTiming(heartbeatInterval: .seconds(1), pollInterval: .milliseconds(150)), logger: logger)
+        return ScaleInRecordHandler(world: world, executor: executor, policy: policy)
+    }
+
+    func poller(queue: String, handler: ScaleInRecordHandler, concurrency: Int = 2) -> SQSPoller {
+        SQSPoller(sqs: LiveSQSClient(sender: aws), processor: BatchProcessor(handler: handler),
+                  settings: SQSPoller.Settings(queue: SQSQueueURL(queue), concurrency: concurrency, visibilityTimeoutSeconds: 30,
+                                               waitTimeSeconds: 1, retryDelaySeconds: 1),
+                  logger: logger)
+    }
+
+    /// Polls until `done` holds or `timeout` passes; returns whether it held.
+    static func eventually(timeout: Duration = .seconds(30), _ done: @Sendable () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await done() { return true }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return try await done()
+    }
+}
