@@ -62,6 +62,9 @@ let package = Package(
             dependencies: [
                 "RanchhandEvents",
                 "RanchhandSandbox",
+                "RanchhandHandlers",
+                "RanchhandHTTP",
+                "RanchhandLambda",
                 "CGlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,39 +1,4 @@
-import ArgumentParser
 import RanchhandEvents
-
-struct DemoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "demo",
-        abstract: "Show ranchhand on this machine, with no AWS account: decode a recorded lifecycle batch.",
-        discussion: """
-            Decodes an embedded SQS->Lambda batch recorded from a real Auto Scaling group (a terminate \
-            lifecycle hook delivered through EventBridge, and the hook's test notification) and prints \
-            what each tool would see. Use `ranchhand decode FILE` for your own recordings.
-            """
-    )
-
-    func run() throws {
-        let records = try EventDecoder.decode(DemoEvents.terminateBatch)
-        print("Decoded \(records.count) records from an SQS->Lambda batch:\n")
-        for record in records {
-            guard let summary = EventSummary(record) else { continue }
-            print(summary.prettyJSON)
-            print(whatHappensNext(record))
-        }
-    }
-
-    private func whatHappensNext(_ record: EventRecord) -> String {
-        switch record.payload {
-        case .lifecycleAction(let action) where action.transition == .terminating:
-            "-> ranchhand-scale-in finds the Rancher node of \(action.instanceID), drains and deletes it, "
-                + "then completes hook \(action.hookName) with CONTINUE.\n"
-        case .testNotification:
-            "-> a test notification: acknowledged and ignored.\n"
-        default:
-            "-> not a terminate hook: ignored by ranchhand-scale-in.\n"
-        }
-    }
-}
 
 /// A recorded batch, embedded so the demo needs no files: an EventBridge terminate lifecycle action
 /// delivered through SQS, and the hook's test notification (SNS -> SQS).

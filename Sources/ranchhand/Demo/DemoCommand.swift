@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import RanchhandEvents
+import RanchhandSandbox
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "The whole lifecycle story on this machine, with no AWS account: events, scale-in, capacity.",
+        discussion: """
+            Starts the sandbox in-process (fake Rancher, Kubernetes API and IMDS on loopback), then:
+            1. decodes a recorded SQS->Lambda batch the way every tool does;
+            2. handles a terminate lifecycle event: the scale-in handler cordons, drains and deletes the \
+            node in the sandbox's Rancher and completes the hook — AWS calls are printed (dry run) unless \
+            AWS_ENDPOINT_URL points at an AWS endpoint such as a moto server, where they are made for real;
+            3. replays the bundled NASA HTTP trace through the reactive and predictive capacity policies \
+            and writes an SVG chart.
+            """
+    )
+
+    @Option(help: "Where to write the capacity chart.")
+    var chart = "ranchhand-demo-capacity.svg"
+
+    @Flag(help: "Skip the capacity simulation (the slowest step in a debug build).")
+    var skipCapacity = false
+
+    func run() async throws {
+        print("== 1. Events: a recorded SQS->Lambda batch, decoded")
+        for record in try EventDecoder.decode(DemoEvents.terminateBatch) {
+            if let summary = EventSummary(record) { print("   " + summary.jsonLine) }
+        }
+        print("\n== 2. Scale-in: a worker of the RKE2 cluster \"edge\" is terminated by its Auto Scaling group")
+        var configuration = SandboxConfiguration()
+        configuration.httpsPort = nil
+        configuration.clock = .live(startDate: Date())
+        configuration.behaviour.drainDuration = .seconds(2)
+        configuration.behaviour.removalDuration = .seconds(1)
+        let sandbox = try await Sandbox.start(configuration)
+        await sandbox.world.loadStandardScenario()
+        print("   sandbox Rancher at \(sandbox.httpURL ?? "?") (clusters home/RKE1 and edge/RKE2)")
+        do {
+            try await DemoScaleIn(sandbox: sandbox, environment: ProcessInfo.processInfo.environment).run()
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+        if !skipCapacity {
+            print("\n== 3. Capacity: the NASA HTTP trace (July-August 1995), reactive vs predictive")
+            try DemoCapacity(chartPath: chart).run()
+        }
+    }
+}
