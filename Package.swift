@@ -116,5 +116,27 @@ let package = Package(
         ),
         .testTarget(name: "RanchhandHTTPTests", dependencies: ["RanchhandHTTP", "RanchhandTestSupport", "RanchhandSandbox"]),
         .testTarget(name: "RanchhandSandboxTests", dependencies: ["RanchhandSandbox", "RanchhandClients"]),
+        // DNS/ingress syncer (issue #7): wiring only; the plan and executor live in RanchhandHandlers/DNSSync.
+        .executableTarget(
+            name: "ranchhand-dns",
+            dependencies: [
+                "RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "CGlibcCompat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Against moto (Route53, EC2, Auto Scaling), the fault proxy and the sandbox's Kubernetes API.
+        .testTarget(
+            name: "RanchhandDNSIntegrationTests",
+            dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandSandbox", "RanchhandTestSupport"]
+        ),
+        .executableTarget(
+            name: "dns-benchmark",
+            dependencies: [
+                "RanchhandHandlers", "RanchhandHTTP", "RanchhandTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/dns"
+        ),
     ]
 )

@@ -1,0 +1,85 @@
+import RanchhandClients
+import RanchhandEvents
+
+/// The node-pool name (`nodes.<zone>`): the group's InService, healthy instances.
+public struct NodePoolOptions: Sendable, Equatable {
+    public enum Address: String, Sendable, CaseIterable {
+        case privateIPv4 = "private"
+        case publicIPv4 = "public"
+    }
+
+    public enum Style: String, Sendable, CaseIterable {
+        /// One record set per instance (SetIdentifier = instance id, multivalue answer routing):
+        /// a launch or termination touches only that instance's record. Resolvers get up to 8 of them.
+        case multivalue
+        /// One A record set holding every address (UPSERT on each change); resolvers get all.
+        case simple
+    }
+
+    public var group: AutoScalingGroupName
+    public var recordName: String
+    public var address: Address
+    public var ttl: Int
+    public var style: Style
+
+    public init(group: AutoScalingGroupName, recordName: String, address: Address = .privateIPv4, ttl: Int = 60, style: Style = .multivalue) {
+        self.group = group
+        self.recordName = RecordName.normalized(recordName)
+        self.address = address
+        self.ttl = ttl
+        self.style = style
+    }
+}
+
+/// A compute node as the DNS syncer needs it.
+public struct NodeInstance: Sendable, Equatable {
+    public var instanceID: InstanceID
+    public var privateIPv4: String?
+    public var publicIPv4: String?
+
+    public init(instanceID: InstanceID, privateIPv4: String?, publicIPv4: String?) {
+        self.instanceID = instanceID
+        self.privateIPv4 = privateIPv4
+        self.publicIPv4 = publicIPv4
+    }
+}
+
+public enum NodePoolEndpoints {
+    /// The group's `InService` + `Healthy` members that EC2 reports running, less `excluded` (the
+    /// instance of a terminating event, gone from DNS at once even if Auto Scaling still lists it).
+    public static func members(of group: AutoScalingGroup, instances: [EC2Instance], excluding excluded: Set<InstanceID>) -> [NodeInstance] {
+        let serving = Set(group.instances.filter { $0.lifecycleState == "InService" && $0.healthStatus == "Healthy" }.map(\.instanceID))
+        return instances
+            .filter { serving.contains($0.instanceID) && !excluded.contains($0.instanceID) && $0.state == .running }
+            .map { NodeInstance(instanceID: $0.instanceID, privateIPv4: $0.privateIPv4, publicIPv4: $0.publicIPv4) }
+            .sorted { $0.instanceID.rawValue < $1.instanceID.rawValue }
+    }
+
+    public static func desired(from nodes: [NodeInstance], options: NodePoolOptions) -> DesiredRecords {
+        let resource = DNSResource.nodes(options.group)
+        var desired = DesiredRecords()
+        var addressed: [(NodeInstance, String)] = []
+        for node in nodes {
+            let address = options.address == .privateIPv4 ? node.privateIPv4 : node.publicIPv4
+            guard let address, !address.isEmpty else {
+                desired.rejected.append(RecordConflict(name: options.recordName, type: .a, setIdentifier: node.instanceID.rawValue, resource: resource,
+                                                       reason: "instance \(node.instanceID) has no \(options.address.rawValue) IPv4 address"))
+                continue
+            }
+            addressed.append((node, address))
+        }
+        switch options.style {
+        case .multivalue:
+            desired.endpoints = addressed.map { node, address in
+                DNSEndpoint(name: options.recordName, type: .a, setIdentifier: node.instanceID.rawValue, multiValueAnswer: true,
+                            ttl: options.ttl, target: .values([address]), resource: resource)
+            }
+        case .simple:
+            if !addressed.isEmpty {
+                desired.endpoints = [DNSEndpoint(name: options.recordName, type: .a, ttl: options.ttl, target: .values(addressed.map(\.1)),
+                                                 resource: resource)]
+            }
+        }
+        return desired
+    }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RanchhandClients
+import RanchhandEvents
+import RanchhandHandlers
+import RanchhandHTTP
+import RanchhandLambda
+
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Reconcile once and print the result as one JSON line.",
+        discussion: """
+            Output: {"version":1,"zone","owner","changes":[{"action","name","type","ttl","setIdentifier",\
+            "values"|"alias","resource"}],"conflicts":[…],"apiCalls":{"list","change"}} (plus "rejected" and \
+            "error" after an apply). Exit status 0 when the zone is in sync, 1 when records were refused or the \
+            apply stopped, 2 when the world could not be read.
+            """)
+
+    @OptionGroup var options: DNSOptions
+    @Flag(help: "Plan only: print the changes, send none.")
+    var dryRun = false
+    @Flag(help: "Accepted for external-dns users: sync always runs once.")
+    var once = false
+
+    func run() async throws {
+        let wiring = try await Wiring.make(options)
+        let outcome: Result<DNSSyncResult, any Error>
+        do {
+            outcome = .success(try await wiring.syncer().sync(dryRun: dryRun))
+        } catch {
+            outcome = .failure(error)
+        }
+        await wiring.shutdown()
+        switch outcome {
+        case .success(let result):
+            emit(result.jsonLine)
+            if let report = result.report, report.error != nil || !report.rejected.isEmpty { throw ExitCode(1) }
+        case .failure(let error as ClientError):
+            wiring.logger.error("sync failed", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
+        case .failure(let error):
+            throw error
+        }
+    }
+}
+
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Watch Ingresses and sync on change (at most every --min-event-gap), and every --interval in any case.")
+
+    @OptionGroup var options: DNSOptions
+    @Option(help: "Seconds between full reconciles.")
+    var interval = 60
+    @Option(help: "Seconds at least between two syncs caused by Ingress changes.")
+    var minEventGap = 5
+    @Flag(help: "Plan only: print the changes, send none.")
+    var dryRun = false
+
+    func run() async throws {
+        let wiring = try await Wiring.make(options)
+        guard let client = try wiring.kubernetes() else {
+            throw ValidationError("watch needs the Kubernetes API: --kubernetes-url or --rancher-url")
+        }
+        let watcher = IngressWatcher(client: client, namespace: options.namespace)
+        let loop = DNSWatchLoop(syncer: try wiring.syncer(ingresses: watcher), watcher: watcher, interval: .seconds(interval),
+                                minimumEventGap: .seconds(minEventGap), logger: wiring.logger)
+        let stop = StopSignal.install()
+        await loop.run(dryRun: dryRun, report: { emit($0.jsonLine) }, shouldStop: { stop.requested })
+        await wiring.shutdown()
+    }
+}
+
+struct PollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "poll",
+        abstract: "Long-poll this tool's own SQS queue (launch/terminate events, scheduled events) until SIGTERM.")
+
+    @OptionGroup var options: DNSOptions
+    @Option(help: "The queue URL. Give ranchhand-dns its own queue or rule target: never the scale-in handler's.")
+    var queueUrl: String
+    @Flag(help: "Plan only: print the changes, send none.")
+    var dryRun = false
+
+    func run() async throws {
+        let wiring = try await Wiring.make(options)
+        let handler = DNSRecordHandler(syncer: try wiring.syncer(), dryRun: dryRun, report: { emit($0.jsonLine) })
+        // Syncs are serialised inside the syncer; one worker keeps events in order.
+        let poller = SQSPoller(sqs: LiveSQSClient(sender: wiring.sender), processor: BatchProcessor(handler: handler),
+                               settings: .init(queue: SQSQueueURL(queueUrl), concurrency: 1, handlingTimeLimit: 600, retryDelaySeconds: 30),
+                               logger: wiring.logger)
+        let stop = StopSignal.install()
+        await poller.run(shouldStop: { stop.requested })
+        await wiring.shutdown()
+    }
+}
+
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Handle a recorded event (any delivery path) as the poller or Lambda would, printing each sync's JSON.")
+
+    @OptionGroup var options: DNSOptions
+    @Argument(help: "The recorded event or batch ('-' for standard input).")
+    var file: String
+    @Flag(help: "Plan only: print the changes, send none.")
+    var dryRun = false
+
+    func run() async throws {
+        let bytes = try file == "-" ? Array(FileHandle.standardInput.readDataToEndOfFile()) : Array(Data(contentsOf: URL(fileURLWithPath: file)))
+        let wiring = try await Wiring.make(options)
+        let handler = DNSRecordHandler(syncer: try wiring.syncer(), dryRun: dryRun, report: { emit($0.jsonLine) })
+        let report = await BatchProcessor(handler: handler).process(bytes, context: HandlingContext(deadline: Date().addingTimeInterval(900), logger: wiring.logger))
+        for result in report.results {
+            wiring.logger.notice("replayed", metadata: ["outcome": "\(result.outcome)"])
+        }
+        await wiring.shutdown()
+        if report.inputError != nil || report.results.contains(where: \.outcome.keepsMessage) { throw ExitCode(1) }
+    }
+}
+
+struct LambdaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lambda", abstract: "Run as a Lambda custom runtime (chosen automatically when AWS_LAMBDA_RUNTIME_API is set).")
+
+    @OptionGroup var options: DNSOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let endpoint = environment["AWS_LAMBDA_RUNTIME_API"] else { throw ValidationError("AWS_LAMBDA_RUNTIME_API is not set") }
+        let wiring = try await Wiring.make(options, environment: environment)
+        let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: wiring.transport)
+        let handler: DNSRecordHandler
+        do {
+            handler = DNSRecordHandler(syncer: try wiring.syncer(), report: { emit($0.jsonLine) })
+        } catch {
+            await LambdaLoop.reportInitializationError("\(error)", api: api, logger: wiring.logger)
+            throw ExitCode(1)
+        }
+        await LambdaLoop(api: api, processor: BatchProcessor(handler: handler), logger: wiring.logger).run()
+    }
+}
+
+/// One JSON line on standard output, flushed at once (poll and watch run for days).
+func emit(_ line: String) {
+    print(line)
+    fflush(nil)
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import RanchhandClients
+import RanchhandEvents
+import RanchhandHandlers
+import RanchhandHTTP
+
+/// Builds the live clients and the syncer from the parsed options and the process environment
+/// (read here and nowhere else).
+struct Wiring {
+    let options: DNSOptions
+    let environment: [String: String]
+    let transport: AsyncHTTPTransport
+    let logger: Logger
+    let sender: AWSRequestSender
+
+    static func make(_ options: DNSOptions, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Wiring {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "ranchhand.dns")
+        let transport = try AsyncHTTPTransport()
+        let files = try SharedConfigFiles.load(environment: environment)
+        let metadata = LiveInstanceMetadataClient(configuration: InstanceMetadataConfiguration(environment: environment), transport: transport,
+                                                  now: { Date() })
+        let region = try await RegionResolver.region(environment: environment, files: files, metadata: metadata)
+        let chain = CredentialsChain(environment: environment, files: files, transport: transport, region: region, logger: logger, now: { Date() })
+        let sender = AWSRequestSender(transport: transport, credentials: try chain.provider(),
+                                      endpoints: AWSEndpoints(region: region, environment: environment), logger: logger)
+        return Wiring(options: options, environment: environment, transport: transport, logger: logger, sender: sender)
+    }
+
+    var route53: LiveRoute53Client { LiveRoute53Client(sender: sender) }
+
+    /// The Kubernetes client, when the Ingresses come from an API server.
+    func kubernetes() throws -> (any KubernetesClient)? {
+        if let url = options.kubernetesUrl {
+            let token = try options.kubernetesTokenFile.map(Self.read) ?? environment["KUBERNETES_TOKEN"]
+            guard let token, !token.isEmpty else {
+                throw WiringError("--kubernetes-url needs a token: --kubernetes-token-file or KUBERNETES_TOKEN")
+            }
+            let trust = try options.kubernetesCaFile.map { TLSTrust.only(pemBundle: try Self.read($0)) } ?? .systemRoots
+            return LiveKubernetesClient(configuration: KubernetesConfiguration(baseURL: url, bearerToken: token, trust: trust),
+                                        transport: transport, logger: logger)
+        }
+        if let url = options.rancherUrl, let cluster = options.clusterId {
+            guard let token = environment["RANCHER_TOKEN"], !token.isEmpty else { throw WiringError("--rancher-url needs RANCHER_TOKEN") }
+            let trust = try options.rancherCaFile.map { TLSTrust.only(pemBundle: try Self.read($0)) } ?? .systemRoots
+            var base = url
+            while base.hasSuffix("/") { base.removeLast() }
+            return LiveKubernetesClient(configuration: KubernetesConfiguration(baseURL: "\(base)/k8s/clusters/\(cluster)", bearerToken: token, trust: trust),
+                                        transport: transport, logger: logger)
+        }
+        return nil
+    }
+
+    /// The syncer; `ingresses` replaces the configured Ingress source (the watch mode's mirror).
+    func syncer(ingresses: (any IngressProvider)? = nil) throws -> DNSSyncer {
+        var provider = ingresses
+        if provider == nil, let file = options.ingressFile {
+            provider = try RecordedIngresses(listJSON: Data(contentsOf: URL(fileURLWithPath: file)))
+        }
+        if provider == nil, let client = try kubernetes() {
+            provider = KubernetesIngressProvider(client: client, namespace: options.namespace)
+        }
+        let pool = options.group != nil
+        let sources = LiveDNSSources(
+            ingressProvider: provider, group: options.group.map(AutoScalingGroupName.init(rawValue:)),
+            autoScaling: pool ? LiveAutoScalingClient(sender: sender) : nil, ec2: pool ? LiveEC2Client(sender: sender) : nil,
+            elb: LiveELBv2Client(sender: sender))
+        logger.info("ranchhand-dns configured", metadata: [
+            "zone": "\(options.zoneId)", "owner": "\(options.owner)", "policy": "\(options.policy)",
+            "ingresses": "\(provider.map { "\(type(of: $0))" } ?? "none")", "node_pool": "\(options.nodeRecord ?? "none")",
+        ])
+        return DNSSyncer(configuration: options.configuration, sources: sources, route53: route53, logger: logger)
+    }
+
+    static func read(_ path: String) throws -> String {
+        try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func shutdown() async { await transport.shutdown() }
+}
+
+struct WiringError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
