@@ -16,8 +16,11 @@ struct Wiring {
 
     static func make(_ options: ScaleInOptions, label: String) throws -> Wiring {
         let environment = ProcessInfo.processInfo.environment
+        let level = ScaleInOptions.value(options.logLevel, "RANCHHAND_LOG_LEVEL", environment).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        // JSON lines: CloudWatch Logs (Lambda) and log shippers (poller) parse them as they are.
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         var logger = Logger(label: label)
-        logger.logLevel = ScaleInOptions.value(options.logLevel, "RANCHHAND_LOG_LEVEL", environment).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel = level
         return Wiring(options: options, environment: environment, transport: try AsyncHTTPTransport(logger: logger), logger: logger)
     }
 
