@@ -93,6 +93,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Node bootstrap agent (issue #6): wiring only; plan, executor and settings live in RanchhandHandlers/Bootstrap.
+        .executableTarget(
+            name: "ranchhand-bootstrap",
+            dependencies: [
+                "RanchhandHandlers", "RanchhandHTTP", "CGlibcCompat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Against the sandbox (fake Rancher + IMDSv2), moto with lifecycle waits, and a debootstrapped Debian chroot.
+        .testTarget(
+            name: "RanchhandBootstrapIntegrationTests",
+            dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandSandbox", "RanchhandTestSupport"]
+        ),
         .executableTarget(
             name: "capacity-benchmark",
             dependencies: [

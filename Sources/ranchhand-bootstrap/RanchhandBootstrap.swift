@@ -1,0 +1,78 @@
+import ArgumentParser
+import CGlibcCompat
+import Foundation
+import RanchhandHandlers
+
+/// `ranchhand-bootstrap`: what EC2 user-data runs as root on every instance an Auto Scaling group
+/// launches, and a systemd unit runs again at every boot. Wiring only: the work is in
+/// RanchhandHandlers/Bootstrap.
+@main
+struct RanchhandBootstrap: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ranchhand-bootstrap",
+        abstract: "Turns this EC2 instance into a Rancher node and completes its launch lifecycle action.",
+        discussion: """
+            Who am I comes from instance metadata (IMDSv2 only): instance id, region, zone, addresses, the Auto Scaling \
+            group and its launch hook. Settings come from, highest first: flags, RANCHHAND_* variables, the config file, \
+            SSM parameters under --ssm-prefix for this group (<prefix>groups/<group>/<key>), the launch hook's \
+            NotificationMetadata (roles, labels, taints as JSON), SSM parameters under --ssm-prefix for every node. \
+            Each setting has one name everywhere: --rancher-url, RANCHHAND_RANCHER_URL, rancher-url: in the file, \
+            <prefix>rancher-url in SSM. The Rancher API token (rancher-token) is read only from SSM (SecureString), the \
+            environment or a chmod-600 config file, never from a flag. Full reference: docs/bootstrap.md.
+
+            Steps (each skipped when its check already holds, so re-runs are safe): install the boot unit; Docker with \
+            log rotation in /etc/docker/daemon.json (RKE1); fail2ban with an sshd jail; kubelet log rotation (RKE2/K3s); \
+            join Rancher with a registration token fetched now; wait until the node is active; complete the launch \
+            lifecycle action with CONTINUE. Any failure completes it with ABANDON, so the group replaces the instance. \
+            An instance entering a warm pool is prepared but does not join; back in service it joins or is uncordoned.
+            """,
+        subcommands: [RunCommand.self, PlanCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+}
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Apply the plan (the default). One line per step to stdout and /var/log/ranchhand-bootstrap.log.")
+
+    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var options: AgentOptions
+
+    func run() async throws {
+        let wiring = try AgentWiring(settings: settings, options: options, writesLog: true)
+        let lock = AgentWiring.lock(root: wiring.agent.files)
+        let outcome = await wiring.agent.run(wiring.request)
+        await wiring.transport.shutdown()
+        if lock >= 0 { close(lock) }
+        if !outcome.succeeded { throw ExitCode.failure }
+    }
+}
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print the ordered steps, each satisfied or pending, with the exact commands and files. Changes nothing.")
+
+    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var options: AgentOptions
+
+    func run() async throws {
+        let wiring = try AgentWiring(settings: settings, options: options, writesLog: false)
+        let text: Result<String, BootstrapError>
+        do {
+            let prepared = try await wiring.agent.plan(wiring.request)
+            text = .success(prepared.plan.text(snapshot: try await prepared.snapshot(), sources: prepared.settings.sources))
+        } catch {
+            text = .failure(error)
+        }
+        await wiring.transport.shutdown()
+        switch text {
+        case .success(let plan):
+            AgentWiring.printLine(plan)
+        case .failure(let error):
+            AgentWiring.printLine("ranchhand-bootstrap plan: \(error.message)")
+            throw ExitCode.failure
+        }
+    }
+}
