@@ -13,7 +13,8 @@ struct DemoCommand: AsyncParsableCommand {
             2. handles a terminate lifecycle event: the scale-in handler cordons, drains and deletes the \
             node in the sandbox's Rancher and completes the hook — AWS calls are printed (dry run) unless \
             AWS_ENDPOINT_URL points at an AWS endpoint such as a moto server, where they are made for real;
-            3. replays the bundled NASA HTTP trace through the reactive and predictive capacity policies \
+            3. plans the DNS records for the sandbox's Ingresses (Route53 dry run);
+            4. replays the bundled NASA HTTP trace through the reactive and predictive capacity policies \
             and writes an SVG chart.
             """
     )
@@ -40,13 +41,15 @@ struct DemoCommand: AsyncParsableCommand {
         print("   sandbox Rancher at \(sandbox.httpURL ?? "?") (clusters home/RKE1 and edge/RKE2)")
         do {
             try await DemoScaleIn(sandbox: sandbox, environment: ProcessInfo.processInfo.environment).run()
+            print("\n== 3. DNS: the plan for the edge cluster's Ingresses (external-dns-compatible ownership, dry run)")
+            try await DemoDNS(sandbox: sandbox).run()
         } catch {
             await sandbox.stop()
             throw error
         }
         await sandbox.stop()
         if !skipCapacity {
-            print("\n== 3. Capacity: the NASA HTTP trace (July-August 1995), reactive vs predictive")
+            print("\n== 4. Capacity: the NASA HTTP trace (July-August 1995), reactive vs predictive")
             try DemoCapacity(chartPath: chart).run()
         }
     }
