@@ -20,11 +20,11 @@ struct ScaleInHarness {
     let seed: Seed
     let logger: Logger
 
-    static func start(distro: SandboxDistro = .rke1) async throws -> ScaleInHarness {
+    static func start(distro: SandboxDistro = .rke1, drainDuration: Duration = .milliseconds(600), logger: Logger? = nil) async throws -> ScaleInHarness {
         var configuration = SandboxConfiguration()
         configuration.httpsPort = nil
         configuration.clock = .live(startDate: Date())
-        configuration.behaviour.drainDuration = .milliseconds(600)
+        configuration.behaviour.drainDuration = drainDuration
         configuration.behaviour.removalDuration = .milliseconds(400)
         let sandbox = try await Sandbox.start(configuration)
         let cluster = RancherClusterID("c-\(UUID().uuidString.prefix(5).lowercased())")
@@ -32,11 +32,11 @@ struct ScaleInHarness {
         let rancher = LiveRancherClient(
             configuration: RancherConfiguration(baseURL: sandbox.httpURL!, token: RancherAPIToken(sandbox.apiToken),
                                                 retryPolicy: AWSTestContext.fastRetries),
-            transport: AWSTestContext.transport)
-        var logger = Logger(label: "test.scale-in")
-        logger.logLevel = .info
-        return ScaleInHarness(sandbox: sandbox, cluster: cluster, aws: try await AWSTestContext.motoSender(), rancher: rancher,
-                              seed: try await AWSTestContext.seed(), logger: logger)
+            transport: AWSTestContext.transport, logger: logger ?? Logger(label: "test.rancher"))
+        var handlerLogger = logger ?? Logger(label: "test.scale-in")
+        handlerLogger.logLevel = logger == nil ? .info : .trace
+        return ScaleInHarness(sandbox: sandbox, cluster: cluster, aws: try await AWSTestContext.motoSender(logger: handlerLogger), rancher: rancher,
+                              seed: try await AWSTestContext.seed(), logger: handlerLogger)
     }
 
     func addNodes(_ instances: [String], roles: SandboxRoles, prefix: String) async -> [RancherNodeID] {
