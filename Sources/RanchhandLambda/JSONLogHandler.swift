@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RanchhandEvents
 
 /// One JSON object per log line on standard error (standard output stays for plans and EMF metrics) — what CloudWatch Logs Insights and most log
 /// shippers parse without configuration: `{"time","level","logger","message", …metadata}`.
@@ -34,20 +35,6 @@ public struct JSONLogHandler: LogHandler {
     }
 
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONText.quoted(text)
     }
 }

@@ -107,11 +107,9 @@ public struct BatchReport: Sendable {
 
     /// Lambda's partial batch response: `{"batchItemFailures":[{"itemIdentifier":"<messageId>"}]}`.
     public var lambdaResponse: [UInt8] {
-        let items = messagesToKeep.map { #"{"itemIdentifier":"\#(Self.escaped($0.rawValue))"}"# }
+        let items = messagesToKeep.map { #"{"itemIdentifier":\#(JSONText.quoted($0.rawValue))}"# }
         return Array(#"{"batchItemFailures":[\#(items.joined(separator: ","))]}"#.utf8)
     }
 
-    private static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-    }
+
 }

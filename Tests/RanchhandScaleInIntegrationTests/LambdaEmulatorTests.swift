@@ -1,5 +1,6 @@
 import Foundation
 import RanchhandClients
+import RanchhandEvents
 import RanchhandHTTP
 import RanchhandSandbox
 import RanchhandTestSupport
@@ -105,15 +106,6 @@ enum SQSBatch {
     }
 
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONText.quoted(text)
     }
 }

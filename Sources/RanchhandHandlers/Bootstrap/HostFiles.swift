@@ -39,7 +39,7 @@ public enum HostFiles {
         options["max-file"] = .string(String(rotation.maxFiles))
         object["log-driver"] = .string("json-file")
         object["log-opts"] = .object(options)
-        return JSONText.pretty(.object(object)) + "\n"
+        return PrettyJSON.pretty(.object(object)) + "\n"
     }
 
     /// An sshd jail reading the systemd journal (Debian 12 and Amazon Linux 2023 have no auth.log).
@@ -104,7 +104,7 @@ public enum HostFiles {
 }
 
 /// JSON text with sorted keys and two-space indentation; whole numbers stay whole (`3`, not `3.0`).
-enum JSONText {
+enum PrettyJSON {
     static func pretty(_ value: JSONValue, indent: String = "") -> String {
         let inner = indent + "  "
         switch value {
@@ -125,18 +125,6 @@ enum JSONText {
     }
 
     static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONText.quoted(text)
     }
 }

@@ -49,12 +49,10 @@ public actor ScaleInMetrics: ScaleInObserver {
         return #"{"_aws":{"Timestamp":\#(timestamp),"CloudWatchMetrics":[{"Namespace":"\#(namespace)","#
             + #""Dimensions":[["Decision","Outcome"]],"Metrics":[{"Name":"ScaleIn","Unit":"Count"}]}]},"#
             + #""Decision":"\#(plan.verdict.rawValue)","Outcome":"\#(outcome)","ScaleIn":1,"#
-            + #""InstanceId":"\#(event.instanceID.rawValue)","AutoScalingGroupName":"\#(Self.escaped(event.groupName.rawValue))"}"#
+            + #""InstanceId":"\#(event.instanceID.rawValue)","AutoScalingGroupName":\#(JSONText.quoted(event.groupName.rawValue))}"#
     }
 
-    private static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-    }
+
 }
 
 /// The text a webhook (Slack-compatible `{"text": …}`) gets for a completed, refused or failed
