@@ -44,9 +44,9 @@ public struct Seed: Sendable {
         }
     }
 
-    public func group(_ name: String, desired: Int = 2, hook: Hook? = nil, queue: Bool = false) async throws -> Group {
-        struct Arguments: Encodable { var name: String; var desired: Int; var hook: Hook?; var queue: Bool }
-        return try await run("group", Arguments(name: name, desired: desired, hook: hook, queue: queue))
+    public func group(_ name: String, desired: Int = 2, hook: Hook? = nil, queue: Bool = false, retain: Bool = false) async throws -> Group {
+        struct Arguments: Encodable { var name: String; var desired: Int; var hook: Hook?; var queue: Bool; var retain: Bool }
+        return try await run("group", Arguments(name: name, desired: desired, hook: hook, queue: queue, retain: retain))
     }
 
     public struct States: Decodable, Sendable { public var states: [String: String] }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RanchhandClients
 import RanchhandEvents
 import RanchhandHTTP
@@ -60,15 +63,22 @@ final class RuntimeInterfaceEmulator: @unchecked Sendable {
         guard fetch.terminationStatus == 0 else { throw ChildProcess.Failure(description: "could not fetch aws-lambda-rie") }
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ranchhand-scale-in")
         let handler = FileManager.default.fileExists(atPath: binary.path) ? binary.path : root.appendingPathComponent(".build/debug/ranchhand-scale-in").path
-        let port = Int.random(in: 41_000..<49_000)
+        let port = try freeLoopbackPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: rie)
         process.arguments = ["--runtime-interface-emulator-address", "127.0.0.1:\(port)", handler]
         process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { current, _ in current }
         process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
         try process.run()
         let emulator = RuntimeInterfaceEmulator(process: process, url: "http://127.0.0.1:\(port)")
-        for _ in 0..<100 where (try? await emulator.post("/2015-03-31/functions/function/invocations", body: "ping", timeout: .seconds(1))) == nil {
+        // Ready when it answers; an emulator that exited (a port taken meanwhile) fails at once, with its output.
+        for _ in 0..<300 where (try? await emulator.post("/2015-03-31/functions/function/invocations", body: "ping", timeout: .seconds(2))) == nil {
+            guard process.isRunning else {
+                let output = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+                throw ChildProcess.Failure(description: "aws-lambda-rie exited (status \(process.terminationStatus)): \(output.suffix(2000))")
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         return emulator
@@ -108,4 +118,22 @@ enum SQSBatch {
     static func quoted(_ text: String) -> String {
         JSONText.quoted(text)
     }
+}
+
+/// A port nothing listens on: bound once by the kernel's choice (outside any fixed range that could
+/// collide with ephemeral client ports), then released for the emulator.
+func freeLoopbackPort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw ChildProcess.Failure(description: "socket() failed") }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+    }
+    guard bound else { throw ChildProcess.Failure(description: "could not bind a loopback port") }
+    return Int(UInt16(bigEndian: address.sin_port))
 }

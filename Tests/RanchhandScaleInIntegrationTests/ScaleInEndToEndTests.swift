@@ -71,4 +71,28 @@ import Testing
         let waiting = try await seed.groupStates(group.group).values.filter { $0 == "Terminating:Wait" }
         #expect(waiting.count == 1, "the refused instance must still be waiting on its hook")
     }
+
+    @Test func refusalIsAnsweredWithAbandonWhenTheGroupRetainsInstances() async throws {
+        let harness = try await ScaleInHarness.start()
+        defer { Task { await harness.sandbox.stop() } }
+        let group = try await harness.seed.group("retain-\(UUID().uuidString.prefix(8))", desired: 3,
+                                                 hook: Seed.Hook(name: "ranchhand-scale-in", heartbeatTimeout: 60), queue: true, retain: true)
+        // One of the three etcd members is already down: removing a healthy one would lose quorum.
+        let members = await harness.addNodes(group.instanceIds, roles: [.etcd, .controlPlane], prefix: "etcd", notReady: [group.instanceIds[2]])
+        _ = await harness.addNodes(["i-0work000000000002"], roles: .worker, prefix: "w")
+        let victim = group.instanceIds[0]
+        try await harness.seed.terminate(victim)
+
+        let poller = harness.poller(queue: try #require(group.queueUrl), handler: harness.handler())
+        let seed = harness.seed
+        let groupName = group.group
+        let stop = Task { await poller.run(shouldStop: { (try? await seed.groupStates(groupName)[victim]) == "Terminating:Retained" }) }
+        let retained = try await ScaleInHarness.eventually { try await seed.groupStates(groupName)[victim] == "Terminating:Retained" }
+        _ = await stop.value
+
+        #expect(retained, "the refused instance should have been abandoned into Terminating:Retained")
+        #expect(await harness.sandbox.world.node(members[0]) != nil, "the etcd member must not be deleted")
+        #expect(await harness.sandbox.world.etcdMembers(of: harness.cluster).count == 3)
+        #expect(try await seed.ec2States([victim])[victim] == "running")
+    }
 }

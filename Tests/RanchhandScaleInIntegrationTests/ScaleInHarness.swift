@@ -39,11 +39,12 @@ struct ScaleInHarness {
                               seed: try await AWSTestContext.seed(), logger: handlerLogger)
     }
 
-    func addNodes(_ instances: [String], roles: SandboxRoles, prefix: String) async -> [RancherNodeID] {
+    func addNodes(_ instances: [String], roles: SandboxRoles, prefix: String, notReady: Set<String> = []) async -> [RancherNodeID] {
         var ids: [RancherNodeID] = []
         for (index, instance) in instances.enumerated() {
             let node = await sandbox.world.addNode(
-                SandboxNodeSpec(name: "\(prefix)-\(index)", roles: roles, ipAddress: "10.1.\(prefix.count).\(index + 10)", instanceID: instance),
+                SandboxNodeSpec(name: "\(prefix)-\(index)", roles: roles, ipAddress: "10.1.\(prefix.count).\(index + 10)", instanceID: instance,
+                                ready: !notReady.contains(instance)),
                 to: cluster)
             ids.append(node.id)
         }

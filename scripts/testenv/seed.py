@@ -60,6 +60,9 @@ def group(e, a):
     asg.create_auto_scaling_group(AutoScalingGroupName=name, LaunchConfigurationName=name + "-lc",
                                   MinSize=0, MaxSize=10, DesiredCapacity=a.get("desired", 2),
                                   AvailabilityZones=[REGION + "a"])
+    if a.get("retain"):  # TerminateHookAbandon=retain: ABANDON on a terminate hook keeps the instance
+        asg.update_auto_scaling_group(AutoScalingGroupName=name, InstanceLifecyclePolicy={
+            "RetentionTriggers": {"TerminateHookAbandon": "retain"}})
     out = {"group": name, "hook": None, "queueUrl": None, "queueArn": None}
     hook = a.get("hook")
     if hook:
