@@ -19,7 +19,16 @@ struct DemoScaleIn {
 
     func run() async throws {
         let transport = try AsyncHTTPTransport()
-        defer { Task { await transport.shutdown() } }
+        do {
+            try await run(transport: transport)
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+        await transport.shutdown()
+    }
+
+    private func run(transport: AsyncHTTPTransport) async throws {
         let say: @Sendable (String) -> Void = { print($0) }
         var logger = Logger(label: "demo")
         logger.logLevel = .warning

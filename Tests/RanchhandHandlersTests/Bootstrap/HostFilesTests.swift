@@ -29,9 +29,9 @@ import Testing
 
     @Test func anotherLogDriversOptionsAreDroppedWithIt() throws {
         let merged = try HostFiles.mergedDockerDaemonJSON(existing: #"{"log-driver":"journald","log-opts":{"tag":"{{.Name}}"}}"#, rotation: LogRotation())
-        let object = try #require(try RanchhandEvents.JSONValue.parse(merged).objectValue)
-        #expect(object["log-driver"] == RanchhandEvents.JSONValue.string("json-file"))
-        #expect(object["log-opts"] == RanchhandEvents.JSONValue.object(["max-size": .string("50m"), "max-file": .string("5")]))
+        let object = try #require(try JSONValue.parse(merged).objectValue)
+        #expect(object["log-driver"] == JSONValue.string("json-file"))
+        #expect(object["log-opts"] == JSONValue.object(["max-size": .string("50m"), "max-file": .string("5")]))
     }
 
     @Test func missingOrEmptyDaemonJSONStartsFresh() throws {

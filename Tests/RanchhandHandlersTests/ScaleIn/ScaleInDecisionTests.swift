@@ -133,13 +133,13 @@ import Testing
 
     @Test func planPrintsAsDocumentedJSON() throws {
         let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(worker("m-1", instance: "i-0aaa"), worker("m-2", instance: "i-0b")), policy: policy)
-        let json = try RanchhandEvents.JSONValue.parse(plan.jsonLine)
-        #expect(json["version"] == RanchhandEvents.JSONValue.number(1))
+        let json = try JSONValue.parse(plan.jsonLine)
+        #expect(json["version"] == JSONValue.number(1))
         #expect(json["decision"]?.stringValue == "deregister")
         let steps = try #require(json["steps"]?.arrayValue)
         #expect(steps[1]["action"]?.stringValue == "drain")
         #expect(steps[1]["node"]?.stringValue == "c-abc12:m-1")
-        #expect(steps[1]["drain"]?["timeout"] == RanchhandEvents.JSONValue.number(600))
+        #expect(steps[1]["drain"]?["timeout"] == JSONValue.number(600))
         #expect(steps[3]["result"]?.stringValue == "CONTINUE")
         #expect(steps[3]["hook"]?.stringValue == "ranchhand-terminate")
     }

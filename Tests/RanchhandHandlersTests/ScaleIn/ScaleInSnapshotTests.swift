@@ -41,8 +41,8 @@ import Testing
         let plan = ScaleInPlan(instanceID: "i-0aaa", verdict: .deregister, reason: "test", steps: [])
         await metrics.scaleIn(terminating("i-0aaa"), plan: plan, result: .completed(.continue, "done"))
         let line = try #require(lines.all.first)
-        let json = try RanchhandEvents.JSONValue.parse(line)
-        #expect(json["_aws"]?["Timestamp"] == RanchhandEvents.JSONValue.number(1_800_000_000_000))
+        let json = try JSONValue.parse(line)
+        #expect(json["_aws"]?["Timestamp"] == JSONValue.number(1_800_000_000_000))
         #expect(json["Outcome"]?.stringValue == "completed-continue")
         #expect(await metrics.prometheusText().contains(#"ranchhand_scale_in_total{decision="deregister",outcome="completed-continue"} 1"#))
     }
