@@ -88,9 +88,10 @@ let package = Package(
         .executableTarget(
             name: "ranchhand-capacity",
             dependencies: [
-                "RanchhandHandlers",
+                "RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda",
                 "CGlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Node bootstrap agent (issue #6): wiring only; plan, executor and settings live in RanchhandHandlers/Bootstrap.

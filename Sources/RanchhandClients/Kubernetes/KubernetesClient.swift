@@ -22,4 +22,8 @@ public protocol KubernetesClient: Sendable {
     /// A Deployment's `scale` subresource; nil on 404.
     func scale(ofDeployment deployment: NamespacedName) async throws(ClientError) -> Scale?
     func setScale(ofDeployment deployment: NamespacedName, replicas: Int) async throws(ClientError) -> Scale
+    /// The Deployment itself (replica counts and annotations); nil on 404.
+    func deployment(_ deployment: NamespacedName) async throws(ClientError) -> Deployment?
+    /// Sets these annotations in one merge patch; other annotations are kept.
+    func annotateDeployment(_ deployment: NamespacedName, set: [String: String]) async throws(ClientError) -> Deployment
 }

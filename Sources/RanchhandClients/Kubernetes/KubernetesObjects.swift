@@ -219,3 +219,37 @@ public struct KubernetesStatus: Sendable, Hashable, Decodable {
             || (message ?? "").contains("disruption budget"))
     }
 }
+
+/// The parts of an apps/v1 Deployment the capacity tool reads.
+public struct Deployment: Sendable, Hashable, Decodable {
+    public var id: NamespacedName
+    /// spec.replicas: what the controller is asked for.
+    public var replicas: Int
+    /// status.readyReplicas: pods that pass their readiness probe (absent means 0).
+    public var readyReplicas: Int
+    public var annotations: [String: String]
+    public var resourceVersion: String?
+
+    public init(id: NamespacedName, replicas: Int, readyReplicas: Int, annotations: [String: String] = [:], resourceVersion: String? = nil) {
+        self.id = id
+        self.replicas = replicas
+        self.readyReplicas = readyReplicas
+        self.annotations = annotations
+        self.resourceVersion = resourceVersion
+    }
+
+    enum CodingKeys: String, CodingKey { case metadata, spec, status }
+    struct Spec: Decodable { var replicas: Int? }
+    struct Status: Decodable { var readyReplicas: Int? }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let metadata = try c.decode(ObjectMeta.self, forKey: .metadata)
+        // spec.replicas defaults to 1 when a manifest leaves it out.
+        self.init(
+            id: NamespacedName(namespace: metadata.namespace ?? "default", name: metadata.name),
+            replicas: try c.decodeIfPresent(Spec.self, forKey: .spec)?.replicas ?? 1,
+            readyReplicas: try c.decodeIfPresent(Status.self, forKey: .status)?.readyReplicas ?? 0,
+            annotations: metadata.annotations, resourceVersion: metadata.resourceVersion)
+    }
+}

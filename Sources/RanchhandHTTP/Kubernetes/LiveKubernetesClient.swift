@@ -53,6 +53,19 @@ public struct LiveKubernetesClient<C: Clock & Sendable>: KubernetesClient where 
         try await patch(Scale.self, Self.scalePath(deployment), .object(["spec": .object(["replicas": .number(Double(replicas))])]))
     }
 
+    public func deployment(_ deployment: NamespacedName) async throws(ClientError) -> Deployment? {
+        try await get(Deployment.self, Self.deploymentPath(deployment))
+    }
+
+    public func annotateDeployment(_ deployment: NamespacedName, set: [String: String]) async throws(ClientError) -> Deployment {
+        let annotations = JSONValue.object(set.mapValues { .string($0) })
+        return try await patch(Deployment.self, Self.deploymentPath(deployment), .object(["metadata": .object(["annotations": annotations])]))
+    }
+
+    static func deploymentPath(_ deployment: NamespacedName) -> String {
+        "/apis/apps/v1/namespaces/\(URLEncoding.pathSegment(deployment.namespace))/deployments/\(URLEncoding.pathSegment(deployment.name))"
+    }
+
     static func scalePath(_ deployment: NamespacedName) -> String {
         "/apis/apps/v1/namespaces/\(URLEncoding.pathSegment(deployment.namespace))/deployments/\(URLEncoding.pathSegment(deployment.name))/scale"
     }

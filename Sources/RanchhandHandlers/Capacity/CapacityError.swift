@@ -23,6 +23,8 @@ public struct CapacityError: Error, Sendable, Equatable, CustomStringConvertible
         case invalidConfiguration([CapacityConfigurationProblem])
         case invalidTrace(source: String, line: Int, message: String)
         case invalidSimulation(String)
+        case datastore(String)
+        case target(String)
     }
 
     private let code: Code
@@ -37,6 +39,16 @@ public struct CapacityError: Error, Sendable, Equatable, CustomStringConvertible
 
     public static func invalidSimulation(_ message: String) -> CapacityError {
         CapacityError(code: .invalidSimulation(message))
+    }
+
+    /// The load metric could not be read; the scaler holds and the next run tries again.
+    public static func datastore(_ message: String) -> CapacityError {
+        CapacityError(code: .datastore(message))
+    }
+
+    /// The Auto Scaling group or Deployment could not be read or scaled.
+    public static func target(_ message: String) -> CapacityError {
+        CapacityError(code: .target(message))
     }
 
     /// Configuration problems, in file order; empty for other errors.
@@ -55,6 +67,8 @@ public struct CapacityError: Error, Sendable, Equatable, CustomStringConvertible
             return "\(source):\(line): \(message); a trace is CSV `timestamp,value` with UTC ISO-8601 timestamps (2014-07-01T04:00:00Z)"
         case let .invalidSimulation(message):
             return "cannot simulate: \(message)"
+        case let .datastore(message), let .target(message):
+            return message
         }
     }
 }

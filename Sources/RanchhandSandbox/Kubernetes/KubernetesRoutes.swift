@@ -22,6 +22,8 @@ extension SandboxWorld {
             return podList(in: clusterID, namespace: parts[3], request: request)
         case ("POST", 7) where parts.starts(with: ["api", "v1", "namespaces"]) && parts[4] == "pods" && parts[6] == "eviction":
             return eviction(NamespacedName(namespace: parts[3], name: parts[5]), in: clusterID, request: request)
+        case (_, 7) where parts.starts(with: ["apis", "apps", "v1", "namespaces"]) && parts[5] == "deployments":
+            return deployment(NamespacedName(namespace: parts[4], name: parts[6]), in: clusterID, request: request)
         case (_, 8) where parts.starts(with: ["apis", "apps", "v1", "namespaces"]) && parts[5] == "deployments" && parts[7] == "scale":
             return scale(NamespacedName(namespace: parts[4], name: parts[6]), in: clusterID, request: request)
         case ("GET", 4) where parts == ["apis", "networking.k8s.io", "v1", "ingresses"]:
@@ -33,7 +35,7 @@ extension SandboxWorld {
         }
     }
 
-    private func missing(_ kind: String, _ name: String) -> SandboxReply {
+    func missing(_ kind: String, _ name: String) -> SandboxReply {
         .kubernetesStatus(404, reason: "NotFound", message: "\(kind) \"\(name)\" not found",
                           details: .object(["name": .string(name), "kind": .string(kind)]))
     }
@@ -106,25 +108,6 @@ extension SandboxWorld {
         case .evicted:
             return .json(201, .object(["kind": .string("Status"), "apiVersion": .string("v1"), "metadata": .object([:]),
                                        "status": .string("Success"), "code": .int(201)]))
-        }
-    }
-
-    private func scale(_ id: NamespacedName, in clusterID: RancherClusterID, request: SandboxRequest) -> SandboxReply {
-        guard var deployment = kubernetes[clusterID]?.deployments[id] else { return missing("deployments.apps", id.name) }
-        switch request.method {
-        case "GET":
-            return .json(200, renderScale(deployment))
-        case "PATCH":
-            guard let patch = try? JSONValue.parse(request.body), case .number(let replicas)? = patch["spec"]?["replicas"], replicas >= 0 else {
-                return .kubernetesStatus(422, reason: "Invalid", message: "spec.replicas must be a non-negative integer")
-            }
-            deployment.replicas = Int(replicas)
-            revision += 1
-            deployment.resourceVersion = revision
-            kubernetes[clusterID]?.deployments[id] = deployment
-            return .json(200, renderScale(deployment))
-        default:
-            return .kubernetesStatus(405, reason: "MethodNotAllowed", message: "method not allowed")
         }
     }
 }

@@ -83,13 +83,19 @@ public struct SandboxDeployment: Sendable, Hashable {
     public var name: String
     public var replicas: Int
     public var selector: [String: String]
+    public var annotations: [String: String]
+    /// Pods passing readiness; nil follows `replicas` at once (an instant rollout).
+    public var readyReplicas: Int?
     public internal(set) var resourceVersion = 0
 
-    public init(namespace: String = "default", name: String, replicas: Int, selector: [String: String]) {
+    public init(namespace: String = "default", name: String, replicas: Int, selector: [String: String],
+                annotations: [String: String] = [:], readyReplicas: Int? = nil) {
         self.namespace = namespace
         self.name = name
         self.replicas = replicas
         self.selector = selector
+        self.annotations = annotations
+        self.readyReplicas = readyReplicas
     }
 
     public var id: NamespacedName { NamespacedName(namespace: namespace, name: name) }

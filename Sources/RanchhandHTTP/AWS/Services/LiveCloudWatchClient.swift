@@ -24,7 +24,9 @@ public struct LiveCloudWatchClient: CloudWatchClient {
             for result in page.MetricDataResults ?? [] {
                 let timestamps = result.Timestamps ?? []
                 let values = result.Values ?? []
-                if let index = results.firstIndex(where: { $0.id == result.Id }) {
+                // A SEARCH expression answers one result per matching metric under the same id: pages
+                // are joined per (id, label), never across series.
+                if let index = results.firstIndex(where: { $0.id == result.Id && $0.label == result.Label }) {
                     results[index].timestamps += timestamps
                     results[index].values += values
                     results[index].statusCode = result.StatusCode ?? results[index].statusCode

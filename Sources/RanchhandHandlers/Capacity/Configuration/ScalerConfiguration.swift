@@ -99,15 +99,36 @@ public struct CloudWatchMetricSource: Sendable, Equatable {
         case expression(String)
     }
 
+    /// A metric an expression refers to by its id (`(m1 + m2) / 300`); fetched, not returned.
+    public struct ExpressionInput: Sendable, Equatable {
+        public var id: String
+        public var namespace: String
+        public var name: String
+        public var dimensions: [CloudWatchDimension]
+        public var stat: String
+
+        public init(id: String, namespace: String, name: String, dimensions: [CloudWatchDimension] = [], stat: String) {
+            self.id = id
+            self.namespace = namespace
+            self.name = name
+            self.dimensions = dimensions
+            self.stat = stat
+        }
+    }
+
     public var query: Query
     /// Bucket width asked of GetMetricData.
     public var period: TimeInterval
     public var region: String?
+    /// The metrics an expression names (empty for `.metric`, and for self-contained expressions
+    /// such as `SUM(SEARCH('{AWS/ApplicationELB,LoadBalancer} RequestCount', 'Sum'))`).
+    public var inputs: [ExpressionInput]
 
-    public init(query: Query, period: TimeInterval, region: String? = nil) {
+    public init(query: Query, period: TimeInterval, region: String? = nil, inputs: [ExpressionInput] = []) {
         self.query = query
         self.period = period
         self.region = region
+        self.inputs = inputs
     }
 }
 

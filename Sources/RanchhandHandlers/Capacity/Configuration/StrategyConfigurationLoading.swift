@@ -30,7 +30,7 @@ extension ScalerConfigurationParser {
     private mutating func cloudWatch(_ node: Node, _ map: Node.Mapping) -> CloudWatchMetricSource? {
         let what = "a cloudwatch datastore"
         reader.rejectUnknownKeys(
-            map, allowed: ["kind", "namespace", "metric", "dimensions", "stat", "expression", "period", "region"], in: what
+            map, allowed: ["kind", "namespace", "metric", "dimensions", "stat", "expression", "metrics", "period", "region"], in: what
         )
         let period = reader.duration(map["period"], "period") ?? 60
         let region = reader.string(map["region"], "region")
@@ -38,10 +38,41 @@ extension ScalerConfigurationParser {
             if map["namespace"] != nil || map["metric"] != nil {
                 reader.report("give either 'expression' or 'namespace' + 'metric', not both", at: expressionNode)
             }
+            let inputs = expressionInputs(map["metrics"])
             return reader.string(expressionNode, "expression").map {
-                CloudWatchMetricSource(query: .expression($0), period: period, region: region)
+                CloudWatchMetricSource(query: .expression($0), period: period, region: region, inputs: inputs)
             }
         }
+        if let metricsNode = map["metrics"] {
+            reader.report("'metrics' names the inputs of an 'expression'; this datastore has none", at: metricsNode)
+        }
+        guard let single = metricFields(node, map, what: what) else { return nil }
+        return CloudWatchMetricSource(
+            query: .metric(namespace: single.namespace, name: single.name, dimensions: single.dimensions, stat: single.stat),
+            period: period, region: region
+        )
+    }
+
+    /// `metrics: {m1: {namespace, metric, dimensions, stat}, …}`: ids must be valid GetMetricData ids.
+    private mutating func expressionInputs(_ node: Node?) -> [CloudWatchMetricSource.ExpressionInput] {
+        guard let node, let pairs = reader.mapping(node, what: "'metrics'") else { return [] }
+        var inputs: [CloudWatchMetricSource.ExpressionInput] = []
+        for (key, value) in pairs {
+            guard let id = reader.string(key, "metric id") else { continue }
+            if id.first.map({ !$0.isLowercase }) ?? true || !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) || id == "load" {
+                reader.report("metric id '\(id)' must start with a lower-case letter, hold only letters, digits and _, and not be 'load'", at: key)
+            }
+            guard let map = reader.mapping(value, what: "metric '\(id)'") else { continue }
+            if let fields = metricFields(value, map, what: "metric '\(id)'") {
+                inputs.append(.init(id: id, namespace: fields.namespace, name: fields.name, dimensions: fields.dimensions, stat: fields.stat))
+            }
+        }
+        return inputs
+    }
+
+    private mutating func metricFields(_ node: Node, _ map: Node.Mapping, what: String)
+        -> (namespace: String, name: String, dimensions: [CloudWatchDimension], stat: String)? {
+        if what.hasPrefix("metric '") { reader.rejectUnknownKeys(map, allowed: ["namespace", "metric", "dimensions", "stat"], in: what) }
         let namespace = reader.string(reader.value("namespace", in: map, of: node, what: what, required: true), "namespace")
         let metric = reader.string(reader.value("metric", in: map, of: node, what: what, required: true), "metric")
         let stat = reader.string(reader.value("stat", in: map, of: node, what: what, required: true), "stat")
@@ -54,9 +85,7 @@ extension ScalerConfigurationParser {
             }
         }
         guard let namespace, let metric, let stat else { return nil }
-        return CloudWatchMetricSource(
-            query: .metric(namespace: namespace, name: metric, dimensions: dimensions, stat: stat), period: period, region: region
-        )
+        return (namespace, metric, dimensions, stat)
     }
 
     mutating func strategy(_ node: Node, aggregation: MetricAggregation) -> CapacityStrategyConfiguration? {

@@ -86,6 +86,9 @@ public enum CapacityWarning: Sendable, Equatable {
     case forecastDiscounted(weight: Double)
     /// The recommendation was cut to the group's maximum.
     case cappedAtMaximum(recommended: Int)
+    /// The target's own limits (an Auto Scaling group's MinSize/MaxSize) are narrower than the
+    /// scaler's: the decision was cut to them.
+    case limitedByTarget(wanted: Int, bounds: ClosedRange<Int>)
 }
 
 extension CapacityWarning: CustomStringConvertible {
@@ -101,6 +104,8 @@ extension CapacityWarning: CustomStringConvertible {
             "forecast error is high recently: forecast weight lowered to \(String(format: "%.2f", weight))"
         case let .cappedAtMaximum(recommended):
             "recommended \(recommended) instances, above the group's maximum: capped; consider raising max"
+        case let .limitedByTarget(wanted, bounds):
+            "wanted \(wanted), but the target only allows \(bounds.lowerBound)…\(bounds.upperBound): align the group's MinSize/MaxSize with the scaler"
         }
     }
 }
