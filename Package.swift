@@ -145,6 +145,10 @@ let package = Package(
             name: "RanchhandDNSIntegrationTests",
             dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandSandbox", "RanchhandTestSupport"]
         ),
+        .testTarget(
+            name: "RanchhandCapacityIntegrationTests",
+            dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "RanchhandSandbox", "RanchhandTestSupport"]
+        ),
         .executableTarget(
             name: "dns-benchmark",
             dependencies: [

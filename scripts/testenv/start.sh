@@ -7,7 +7,8 @@
 #   scripts/testenv/stop.sh ENV_FILE
 #
 # ENV_FILE gets RANCHHAND_TEST_MOTO_URL, RANCHHAND_TEST_FAULT_PROXY_URL,
-# RANCHHAND_TEST_MOTO_PID, RANCHHAND_TEST_FAULT_PROXY_PID. Output of the two servers goes
+# RANCHHAND_TEST_PROMETHEUS_URL (a real Prometheus backfilled from the NASA trace) and their
+# RANCHHAND_TEST_*_PID. Output of the two servers goes
 # to ENV_FILE.moto.log / ENV_FILE.proxy.log. Optional environment: PYTHON (default
 # python3), RANCHHAND_TESTENV_MOTO_ARGS (e.g. --check-signatures),
 # RANCHHAND_TESTENV_PROXY_ARGS (e.g. "--seed 1"), RANCHHAND_TESTENV_READY_TIMEOUT (s, 60).
@@ -30,8 +31,9 @@ fi
 
 moto_pid=
 proxy_pid=
+prometheus_pid=
 cleanup_on_error() {
-  for pid in $proxy_pid $moto_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $prometheus_pid $proxy_pid $moto_pid; do kill -TERM "$pid" 2>/dev/null || true; done
 }
 trap cleanup_on_error EXIT
 
@@ -83,12 +85,19 @@ launch "$env_file.proxy.out" "$env_file.proxy.log" "$here/fault_proxy.py" --port
 proxy_pid=$LAUNCH_PID
 proxy_url=$LAUNCH_URL
 
+# A real Prometheus backfilled from the bundled NASA trace (the capacity tool's datastore tests).
+launch "$env_file.prometheus.out" "$env_file.prometheus.log" "$here/prometheus_launcher.py" --port 0
+prometheus_pid=$LAUNCH_PID
+prometheus_url=$LAUNCH_URL
+
 cat >"$env_file.tmp" <<ENV
 export RANCHHAND_TEST_MOTO_URL=$moto_url
 export RANCHHAND_TEST_FAULT_PROXY_URL=$proxy_url
+export RANCHHAND_TEST_PROMETHEUS_URL=$prometheus_url
 export RANCHHAND_TEST_MOTO_PID=$moto_pid
 export RANCHHAND_TEST_FAULT_PROXY_PID=$proxy_pid
+export RANCHHAND_TEST_PROMETHEUS_PID=$prometheus_pid
 ENV
 mv "$env_file.tmp" "$env_file"
 trap - EXIT
-echo "start.sh: moto $moto_url (pid $moto_pid), fault proxy $proxy_url (pid $proxy_pid)" >&2
+echo "start.sh: moto $moto_url (pid $moto_pid), fault proxy $proxy_url (pid $proxy_pid), prometheus $prometheus_url (pid $prometheus_pid)" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stop what start.sh started: scripts/testenv/stop.sh ENV_FILE
-# Sends SIGTERM to the two recorded PIDs (only if they still run our scripts), waits up to
+# Sends SIGTERM to the recorded PIDs (only if they still run our scripts), waits up to
 # 10 s, then SIGKILL; removes ENV_FILE so no stale URL is read later. Logs are kept.
 set -eu
 
@@ -15,6 +15,7 @@ if [ ! -f "$env_file" ]; then
 fi
 RANCHHAND_TEST_MOTO_PID=
 RANCHHAND_TEST_FAULT_PROXY_PID=
+RANCHHAND_TEST_PROMETHEUS_PID=
 # shellcheck disable=SC1090
 . "$env_file"
 
@@ -37,6 +38,7 @@ stop_one() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+stop_one "$RANCHHAND_TEST_PROMETHEUS_PID" prometheus_launcher.py
 stop_one "$RANCHHAND_TEST_FAULT_PROXY_PID" fault_proxy.py
 stop_one "$RANCHHAND_TEST_MOTO_PID" moto_launcher.py
 rm -f "$env_file"

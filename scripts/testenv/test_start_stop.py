@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
@@ -34,13 +36,20 @@ def test_start_writes_env_file_and_stop_ends_both(tmp_path):
     subprocess.run([str(HERE / "start.sh"), str(env_file)], check=True, timeout=120)
     values = dict(re.findall(r"^export (\w+)=(\S+)$", env_file.read_text(), re.M))
     assert sorted(values) == ["RANCHHAND_TEST_FAULT_PROXY_PID", "RANCHHAND_TEST_FAULT_PROXY_URL",
-                              "RANCHHAND_TEST_MOTO_PID", "RANCHHAND_TEST_MOTO_URL"]
-    pids = [int(values["RANCHHAND_TEST_MOTO_PID"]), int(values["RANCHHAND_TEST_FAULT_PROXY_PID"])]
+                              "RANCHHAND_TEST_MOTO_PID", "RANCHHAND_TEST_MOTO_URL",
+                              "RANCHHAND_TEST_PROMETHEUS_PID", "RANCHHAND_TEST_PROMETHEUS_URL"]
+    pids = [int(values[k]) for k in ("RANCHHAND_TEST_MOTO_PID", "RANCHHAND_TEST_FAULT_PROXY_PID",
+                                     "RANCHHAND_TEST_PROMETHEUS_PID")]
     try:
         for key in ("RANCHHAND_TEST_MOTO_URL", "RANCHHAND_TEST_FAULT_PROXY_URL"):
             assert re.fullmatch(r"http://127\.0\.0\.1:\d+", values[key])
             sqs = client("sqs", values[key])
             assert "QueueUrl" in sqs.create_queue(QueueName="q" + key[-3:].lower())
+        # The backfilled NASA trace: the minute 1995-07-01T04:00Z (42 requests) stamped at its end.
+        query = urllib.parse.urlencode({"query": "ranchhand_trace_load", "time": "804571260"})
+        with urllib.request.urlopen(values["RANCHHAND_TEST_PROMETHEUS_URL"] + "/api/v1/query?" + query, timeout=10) as r:
+            answer = json.load(r)
+        assert answer["data"]["result"][0]["value"] == [804571260, "42"]
         assert all(alive(p) for p in pids)
     finally:
         subprocess.run([str(HERE / "stop.sh"), str(env_file)], check=True, timeout=60)
