@@ -52,6 +52,8 @@ MOTO_UNMODELLED_TYPES = {"AWS::SQS::QueuePolicy", "AWS::CloudWatch::Alarm", "AWS
 CLUSTER = "prod"
 SHA = "5" * 64
 AGENT_URL = "https://artifacts.example.com/ranchhand/1.0.0/ranchhand-bootstrap"
+# The documented example (a multi-line YAML value, as `--parameter-overrides CapacityConfig="$(cat …)"` passes it).
+CAPACITY_CONFIG = (INFRA / "examples" / "capacity.yaml").read_text()
 
 
 class Moto:
@@ -145,7 +147,7 @@ def deployed(moto):
         "DnsCodeKey": "1.0.0/ranchhand-dns.zip", "CapacityCodeKey": "1.0.0/ranchhand-capacity.zip",
         "RancherUrl": "https://rancher.example.com", "RancherClusterId": "c-m-abcd1234", "HostedZoneId": "Z0123456789ABC",
         "DnsOwnerId": "ranchhand-prod", "DnsNodePoolGroupName": f"{CLUSTER}-compute-a", "DnsNodeRecord": "nodes.example.com",
-        "CapacityOptions": f"--group {CLUSTER}-compute-a"})
+        "CapacityConfig": CAPACITY_CONFIG})
     return stacks
 
 
@@ -273,7 +275,7 @@ def test_ssm_parameters(moto, deployed):
         "--zone-id Z0123456789ABC --owner ranchhand-prod --policy upsert-only --rancher-url https://rancher.example.com "
         f"--cluster-id c-m-abcd1234 --group {CLUSTER}-compute-a --node-record nodes.example.com")
     assert values[f"/ranchhand/{CLUSTER}/scale-in/options"] == "--rancher-url https://rancher.example.com --cluster-id c-m-abcd1234"
-    assert values[f"/ranchhand/{CLUSTER}/capacity/options"] == f"--group {CLUSTER}-compute-a"
+    assert values[f"/ranchhand/{CLUSTER}/capacity/config"] == CAPACITY_CONFIG
 
 
 def test_roles_as_deployed(moto, deployed):

@@ -98,7 +98,7 @@ extension ToolPermissions {
     /// Reads the demand metric and the group, sets the compute groups' desired capacity.
     public static let capacity = ToolPermissions(
         tool: .capacity,
-        operations: [.getMetricData, .describeAutoScalingGroups, .setDesiredCapacity, .getParameter],
+        operations: [.getMetricData, .describeAutoScalingGroups, .describeScalingActivities, .setDesiredCapacity, .getParameter],
         platform: [.lambdaLogs]
     )
 

@@ -140,3 +140,17 @@ struct CapacityRunTests {
         #expect(parsed["warnings"]?.arrayValue?.count == 1)
     }
 }
+
+@Suite("Capacity: the shipped example configuration")
+struct CapacityExampleConfigurationTests {
+    @Test func infraExampleLoadsAndDescribesOnePredictiveScaler() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let file = root.appendingPathComponent("infra/examples/capacity.yaml")
+        let configuration = try CapacityConfiguration.load(yaml: try String(contentsOf: file, encoding: .utf8), file: file.path)
+        #expect(configuration.scalers.map(\.name) == ["compute-a"])
+        #expect(configuration.scalers.first?.target == .autoScalingGroup(name: "prod-compute-a"))
+        guard case let .predictive(parameters)? = configuration.scalers.first?.strategy else { Issue.record("not predictive"); return }
+        #expect(parameters.unitCapacity == 3000)
+    }
+}
