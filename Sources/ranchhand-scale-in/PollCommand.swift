@@ -13,6 +13,12 @@ struct PollCommand: AsyncParsableCommand {
             Messages are kept invisible while they are handled, deleted when done, and left to come back \
             when work must resume later (a held refusal). Destructive steps are serialised per cluster. \
             On SIGTERM or SIGINT the poller stops receiving and waits for the messages in flight.
+
+            With --metrics-address HOST:PORT (e.g. 127.0.0.1:9464, Prometheus' conventional port for \
+            this exporter; :9464 listens on every interface; port 0 lets the kernel choose, logged as \
+            "metrics endpoint listening") the poller serves GET /metrics in the Prometheus text format: \
+            ranchhand_scale_in_total{decision,outcome}, counted since the process started. The endpoint \
+            stops with the poller.
             """
     )
 
@@ -21,17 +27,32 @@ struct PollCommand: AsyncParsableCommand {
     @Option(help: "Messages handled at once (1-10).") var concurrency = 4
     @Option(help: "Visibility timeout kept on a message while it is handled, in seconds.") var visibilityTimeout = 120
     @Option(help: "Seconds before a message whose work must resume later comes back.") var retryDelay = 60
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464). Off unless given.",
+                               valueName: "host:port"))
+    var metricsAddress: String?
+
+    func validate() throws {
+        if let metricsAddress, PrometheusEndpoint.Address(parsing: metricsAddress) == nil {
+            throw ValidationError("--metrics-address must be HOST:PORT (e.g. 127.0.0.1:9464), got \"\(metricsAddress)\"")
+        }
+    }
 
     func run() async throws {
         let wiring = try Wiring.make(options, label: "ranchhand.scale-in")
         let aws = try await wiring.aws()
-        let handler = try await wiring.handler(aws: aws)
+        let metrics = metricsAddress.map { _ in ScaleInMetrics() }
+        let handler = try await wiring.handler(aws: aws, extraObservers: metrics.map { [$0] } ?? [])
         let stop = StopSignal.installed()
+        var endpoint: PrometheusEndpoint?
+        if let metrics, let address = metricsAddress.flatMap(PrometheusEndpoint.Address.init(parsing:)) {
+            endpoint = try await PrometheusEndpoint.start(at: address, logger: wiring.logger) { await metrics.prometheusText() }
+        }
         let settings = SQSPoller.Settings(queue: SQSQueueURL(queueURL), concurrency: concurrency,
                                           visibilityTimeoutSeconds: visibilityTimeout, retryDelaySeconds: retryDelay)
         let poller = SQSPoller(sqs: LiveSQSClient(sender: aws), processor: BatchProcessor(handler: handler), settings: settings, logger: wiring.logger)
         wiring.logger.info("polling", metadata: ["queue": "\(queueURL)", "concurrency": "\(concurrency)"])
         let handled = await poller.run(shouldStop: { stop.isRaised })
+        await endpoint?.stop()
         wiring.logger.info("stopped", metadata: ["messages_handled": "\(handled)"])
         await wiring.transport.shutdown()
     }

@@ -29,6 +29,8 @@ struct ScaleInOptions: ParsableArguments {
     var disruptionBudgetWait = 600
     @Option(help: "Seconds between lifecycle heartbeats while work is in flight.")
     var heartbeatInterval = 60
+    @Option(help: "Seconds between checks of a running drain, node deletion or blocked eviction (0.05-60).")
+    var pollInterval = 5.0
     @Option(help: "Largest share of a cluster's nodes that may be removed within the breaker window (0-1).")
     var breakerMaxShare = 0.34
     @Option(help: "Mass-deletion breaker window in seconds.")
@@ -51,6 +53,7 @@ struct ScaleInOptions: ParsableArguments {
         }
         guard (0...1).contains(breakerMaxShare) else { throw ValidationError("--breaker-max-share must be between 0 and 1") }
         guard heartbeatInterval >= 10 else { throw ValidationError("--heartbeat-interval must be at least 10 seconds") }
+        guard (0.05...60).contains(pollInterval) else { throw ValidationError("--poll-interval must be between 0.05 and 60 seconds") }
     }
 
     /// A flag, else its environment variable.

@@ -68,17 +68,17 @@ struct Wiring {
         return .system
     }
 
-    /// The full live handler: world, executor, observers.
-    func handler(aws: AWSRequestSender, gate: ClusterGate = ClusterGate()) async throws -> ScaleInRecordHandler {
+    /// The full live handler: world, executor, observers (`extraObservers` too, e.g. the poller's `/metrics` counters).
+    func handler(aws: AWSRequestSender, gate: ClusterGate = ClusterGate(), extraObservers: [any ScaleInObserver] = []) async throws -> ScaleInRecordHandler {
         let cluster = try cluster()
         let rancher = try await rancher(aws: aws)
         let autoScaling = LiveAutoScalingClient(sender: aws)
         let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: cluster,
                                      breakerWindow: TimeInterval(options.breakerWindow))
-        let timing = ScaleInTiming(heartbeatInterval: .seconds(options.heartbeatInterval))
+        let timing = ScaleInTiming(heartbeatInterval: .seconds(options.heartbeatInterval), pollInterval: .seconds(options.pollInterval))
         let executor = ScaleInExecutor(rancher: rancher, kubernetes: try await kubernetes(rancher, cluster: cluster), autoScaling: autoScaling,
                                        world: world, policy: options.policy, gate: gate, timing: timing, logger: logger)
-        var observers: [any ScaleInObserver] = []
+        var observers: [any ScaleInObserver] = extraObservers
         if let url = ScaleInOptions.value(options.webhookURL, "RANCHHAND_WEBHOOK_URL", environment) {
             observers.append(WebhookObserver(notifier: WebhookNotifier(url: url, transport: transport, logger: logger)))
         }

@@ -34,6 +34,20 @@ enum CapacityHarness {
         }
     }
 
+    /// A sandbox holding one RKE2 cluster with `deployment`, stopped however `body` ends.
+    static func withSandbox(cluster: RancherClusterID, deployment: SandboxDeployment, _ body: (Sandbox) async throws -> Void) async throws {
+        let sandbox = try await Sandbox.start(SandboxConfiguration())
+        do {
+            await sandbox.world.addCluster(id: cluster, name: cluster.rawValue, distro: .rke2)
+            await sandbox.world.putDeployment(deployment, in: cluster)
+            try await body(sandbox)
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
     static func load(_ yaml: String) throws -> CapacityConfiguration {
         try CapacityConfiguration.load(yaml: yaml, file: "test.yaml")
     }

@@ -50,11 +50,8 @@ struct PrometheusDatastoreTests {
     /// Prometheus → predictive decision → Deployment scaled in the sandbox, windows kept on the Deployment.
     @Test func predictiveScalerSizesADeploymentFromPrometheusHistory() async throws {
         let endpoint = try await PrometheusServer.shared.endpoint()
-        let sandbox = try await Sandbox.start(SandboxConfiguration())
-        do {
-            await sandbox.world.addCluster(id: "c-m-capacity", name: "capacity", distro: .rke2)
-            await sandbox.world.putDeployment(SandboxDeployment(namespace: "web", name: "frontend", replicas: 1, selector: ["app": "frontend"]),
-                                              in: "c-m-capacity")
+        try await CapacityHarness.withSandbox(cluster: "c-m-capacity", deployment: SandboxDeployment(
+            namespace: "web", name: "frontend", replicas: 1, selector: ["app": "frontend"])) { sandbox in
             let configuration = try CapacityHarness.load("""
                 scalers:
                   - name: nasa
@@ -87,21 +84,14 @@ struct PrometheusDatastoreTests {
             #expect(second.decision?.current == desired)
             let forecast = try #require(second.decision?.evidence.forecastCapacity)
             #expect(second.decision.map { $0.desired >= desired && $0.desired <= max(forecast, desired) } == true, "\(second.jsonLine)")
-        } catch {
-            await sandbox.stop()
-            throw error
         }
-        await sandbox.stop()
     }
 
     /// The warm-up window survives the process: it is read back from the Deployment's annotation.
     @Test func thresholdWarmUpIsKeptOnTheDeploymentAcrossRuns() async throws {
         let endpoint = try await PrometheusServer.shared.endpoint()
-        let sandbox = try await Sandbox.start(SandboxConfiguration())
-        do {
-            await sandbox.world.addCluster(id: "c-m-threshold", name: "threshold", distro: .rke2)
-            await sandbox.world.putDeployment(SandboxDeployment(namespace: "web", name: "api", replicas: 2, selector: ["app": "api"]),
-                                              in: "c-m-threshold")
+        try await CapacityHarness.withSandbox(cluster: "c-m-threshold", deployment: SandboxDeployment(
+            namespace: "web", name: "api", replicas: 2, selector: ["app": "api"])) { sandbox in
             let configuration = try CapacityHarness.load("""
                 scalers:
                   - name: api
@@ -129,10 +119,6 @@ struct PrometheusDatastoreTests {
             #expect(second.action == .unchanged)
             let deployment = await sandbox.world.deployment(NamespacedName(namespace: "web", name: "api"), in: "c-m-threshold")
             #expect(deployment?.replicas == 5)
-        } catch {
-            await sandbox.stop()
-            throw error
         }
-        await sandbox.stop()
     }
 }

@@ -20,12 +20,13 @@ struct ScaleInHarness {
     let seed: Seed
     let logger: Logger
 
-    static func start(distro: SandboxDistro = .rke1, drainDuration: Duration = .milliseconds(600), logger: Logger? = nil) async throws -> ScaleInHarness {
+    static func start(distro: SandboxDistro = .rke1, drainDuration: Duration = .milliseconds(600), removalDuration: Duration = .milliseconds(400),
+                      logger: Logger? = nil) async throws -> ScaleInHarness {
         var configuration = SandboxConfiguration()
         configuration.httpsPort = nil
         configuration.clock = .live(startDate: Date())
         configuration.behaviour.drainDuration = drainDuration
-        configuration.behaviour.removalDuration = .milliseconds(400)
+        configuration.behaviour.removalDuration = removalDuration
         let sandbox = try await Sandbox.start(configuration)
         let cluster = RancherClusterID("c-\(UUID().uuidString.prefix(5).lowercased())")
         _ = await sandbox.world.addCluster(id: cluster, name: "e2e-\(cluster)", distro: distro)
