@@ -147,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RanchhandCapacityIntegrationTests",
-            dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "RanchhandSandbox", "RanchhandTestSupport"]
+            dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "RanchhandSandbox", "RanchhandTestSupport", "ranchhand-capacity"]
         ),
         .executableTarget(
             name: "dns-benchmark",

@@ -21,11 +21,16 @@ public enum ChildProcess {
 
     /// Runs `python3 arguments…` to completion and returns its output.
     public static func runPython(_ arguments: [String], environment: [String: String]? = nil) async throws -> Output {
+        try await run(URL(fileURLWithPath: "/usr/bin/env"), [python] + arguments, environment: environment)
+    }
+
+    /// Runs a program to completion in the repository root and returns its output.
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = [python] + arguments
+                process.executableURL = executable
+                process.arguments = arguments
                 process.currentDirectoryURL = repositoryRoot
                 if let environment { process.environment = environment }
                 let stdout = Pipe(), stderr = Pipe()
@@ -35,7 +40,7 @@ public enum ChildProcess {
                 do {
                     try process.run()
                 } catch {
-                    continuation.resume(throwing: Failure(description: "cannot start \(python): \(error)"))
+                    continuation.resume(throwing: Failure(description: "cannot start \(executable.path): \(error)"))
                     return
                 }
                 let group = DispatchGroup()
@@ -52,6 +57,12 @@ public enum ChildProcess {
                                                       standardError: String(decoding: errorData, as: UTF8.self)))
             }
         }
+    }
+
+    /// A binary SwiftPM built next to the running test bundle (`.build/<config>/NAME`).
+    public static func builtProduct(_ name: String) -> URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+        return FileManager.default.isExecutableFile(atPath: beside.path) ? beside : repositoryRoot.appendingPathComponent(".build/debug/\(name)")
     }
 
     /// A long-running helper that prints `READY <url>` as its first line and exits when its

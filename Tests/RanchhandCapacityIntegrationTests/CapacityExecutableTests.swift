@@ -1,0 +1,76 @@
+import Foundation
+import RanchhandClients
+import RanchhandEvents
+import RanchhandHTTP
+import RanchhandTestSupport
+import Testing
+
+/// The `ranchhand-capacity` binary as a user runs it: environment, SSM, AWS endpoint override, output.
+@Suite("ranchhand-capacity executable against moto")
+struct CapacityExecutableTests {
+    static func environment(moto: String, extra: [String: String] = [:]) -> [String: String] {
+        ["AWS_ENDPOINT_URL": moto, "AWS_REGION": AWSTestContext.region, "AWS_ACCESS_KEY_ID": "testing",
+         "AWS_SECRET_ACCESS_KEY": "testing", "AWS_EC2_METADATA_DISABLED": "true", "PATH": "/usr/bin:/bin"].merging(extra) { $1 }
+    }
+
+    /// The configuration read from `<RANCHHAND_SSM_PREFIX>config`, as the Lambda function reads it.
+    @Test func runReadsItsConfigurationFromSSMAndScalesTheGroup() async throws {
+        let (group, namespace, _, sender) = try await AutoScalingTargetTests.fixture()
+        let moto = try await MotoServer.shared.endpoints().moto
+        let prefix = "/ranchhand/\(MotoServer.uniqueName("cap"))/capacity/"
+        let yaml = """
+            scalers:
+              - name: web
+                target: {kind: autoscaling-group, name: \(group)}
+                min: 1
+                max: 10
+                datastore: {kind: cloudwatch, namespace: \(namespace), metric: Requests, dimensions: {Group: \(group)}, stat: Sum}
+                strategy: {kind: target-tracking, target: 100}
+            """
+        try await AWSTestContext.seed().parameters([Seed.Parameter(name: prefix + "config", value: yaml)])
+        let output = try await ChildProcess.run(ChildProcess.builtProduct("ranchhand-capacity"), ["run", "--json"],
+                                                environment: Self.environment(moto: moto, extra: ["RANCHHAND_SSM_PREFIX": prefix]))
+        #expect(output.status == 0, "\(output.standardError)")
+        let line = try JSONValue.parse(String(decoding: output.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(line["scaler"]?.stringValue == "web")
+        #expect(line["action"]?.stringValue == "applied")
+        #expect(line["desired"] == .number(4))
+        #expect(try await AutoScalingTargetTests.desired(group, sender) == 4)
+    }
+
+    @Test func planChangesNothingAndPrintsTheNumbers() async throws {
+        let (group, namespace, _, sender) = try await AutoScalingTargetTests.fixture()
+        let moto = try await MotoServer.shared.endpoints().moto
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(MotoServer.uniqueName("capacity")).yaml")
+        try """
+            scalers:
+              - name: web
+                target: {kind: autoscaling-group, name: \(group)}
+                min: 1
+                max: 10
+                datastore: {kind: cloudwatch, namespace: \(namespace), metric: Requests, dimensions: {Group: \(group)}, stat: Sum}
+                strategy: {kind: target-tracking, target: 100}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try await ChildProcess.run(ChildProcess.builtProduct("ranchhand-capacity"), ["plan", "--config", file.path],
+                                                environment: Self.environment(moto: moto))
+        #expect(output.status == 0, "\(output.standardError)")
+        let text = String(decoding: output.standardOutput, as: UTF8.self)
+        #expect(text.contains("web (autoscaling-group \(group)): 2 → 4 [tracking-target] dry-run"), "\(text)")
+        #expect(text.contains("latest 600"))
+        #expect(try await AutoScalingTargetTests.desired(group, sender) == 2)
+    }
+
+    @Test func aBadConfigurationFailsWithFileLineAndColumn() async throws {
+        let moto = try await MotoServer.shared.endpoints().moto
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(MotoServer.uniqueName("bad")).yaml")
+        try "scalers:\n  - name: web\n    target: {kind: autoscaling-group, name: g}\n    min: 3\n    max: 2\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try await ChildProcess.run(ChildProcess.builtProduct("ranchhand-capacity"), ["run", "--config", file.path],
+                                                environment: Self.environment(moto: moto))
+        #expect(output.status != 0)
+        #expect(output.standardError.contains("\(file.path):5:"), "\(output.standardError)")
+        #expect(output.standardError.contains("'max' (2) is below 'min' (3)"))
+        #expect(output.standardError.contains("\(file.path):2:5: scaler 'web' needs 'datastore'"))
+    }
+}
