@@ -157,5 +157,14 @@ let package = Package(
             ],
             path: "Benchmarks/dns"
         ),
+        // 200 terminate notifications through SQS handled by the ranchhand-scale-in binary (poll mode) against moto and the sandbox.
+        .executableTarget(
+            name: "scale-in-benchmark",
+            dependencies: [
+                "RanchhandClients", "RanchhandHTTP", "RanchhandSandbox", "RanchhandTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/scale-in"
+        ),
     ]
 )
