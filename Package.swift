@@ -149,6 +149,15 @@ let package = Package(
             name: "RanchhandCapacityIntegrationTests",
             dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "RanchhandSandbox", "RanchhandTestSupport", "ranchhand-capacity"]
         ),
+        // The Lambda functions as deployed: configuration from SSM (moto), the template's options parsed by each tool,
+        // the packaged release `bootstrap` under the Runtime Interface Emulator.
+        .testTarget(
+            name: "RanchhandLambdaIntegrationTests",
+            dependencies: [
+                "ranchhand-scale-in", "ranchhand-dns", "RanchhandLambda", "RanchhandHTTP", "RanchhandSandbox", "RanchhandTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "dns-benchmark",
             dependencies: [

@@ -6,6 +6,7 @@ import RanchhandEvents
 import RanchhandHandlers
 import RanchhandHTTP
 import RanchhandLambda
+import Synchronization
 
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -123,23 +124,67 @@ struct ReplayCommand: AsyncParsableCommand {
 
 struct LambdaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lambda", abstract: "Run as a Lambda custom runtime (chosen automatically when AWS_LAMBDA_RUNTIME_API is set).")
+        commandName: "lambda", abstract: "Run as a Lambda custom runtime (chosen automatically when AWS_LAMBDA_RUNTIME_API is set).",
+        discussion: """
+            With RANCHHAND_SSM_PREFIX=/ranchhand/<cluster>/dns/ (what infra/handlers.yaml sets) the options are \
+            read once at start-up from the SSM String parameter <prefix>options and parsed exactly as if given \
+            here; with --rancher-url the Rancher token comes from the SecureString <prefix>rancher-token. A \
+            missing parameter or a bad option is reported to Lambda as an init error.
+            """)
 
     @OptionGroup var options: DNSOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let endpoint = environment["AWS_LAMBDA_RUNTIME_API"] else { throw ValidationError("AWS_LAMBDA_RUNTIME_API is not set") }
-        let wiring = try await Wiring.make(options, environment: environment)
+        try await serve(endpoint: endpoint, wiring: try await Wiring.make(options, environment: environment))
+    }
+
+    /// The Lambda start-up with RANCHHAND_SSM_PREFIX: `arguments` (`["lambda"]` in Lambda) are followed by
+    /// the stored options and parsed by this tool's own parser. Returns only when the loop ends.
+    static func runFromParameterStore(prefix: String, endpoint: String, arguments: [String], environment: [String: String]) async throws {
+        // Until the options (and with them the log level) are known, log at the default level.
+        let startupLogger = Logger(label: "ranchhand.dns") { StreamLogHandler.standardError(label: $0) }
+        let transport = try AsyncHTTPTransport()
+        let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: transport)
+        let sender = Mutex<AWSRequestSender?>(nil)
+        guard let startup = await ParameterStoreStartup<LambdaCommand>.configure(
+            prefix: prefix,
+            ssm: {
+                let made = try await AWSEnvironment.sender(environment: environment, transport: transport, logger: startupLogger)
+                sender.withLock { $0 = made }
+                return LiveSSMClient(sender: made)
+            },
+            api: api, logger: startupLogger, subcommand: arguments,
+            parse: { words in
+                guard let command = try RanchhandDNS.parseAsRoot(words) as? LambdaCommand else {
+                    throw ValidationError("the options select another subcommand than lambda")
+                }
+                return command
+            },
+            parserMessage: { RanchhandDNS.message(for: $0) },
+            needsRancherToken: { $0.options.rancherUrl != nil }),
+            let aws = sender.withLock({ $0 })
+        else {
+            await transport.shutdown()
+            throw ExitCode(1)
+        }
+        let wiring = try await Wiring.make(startup.command.options, environment: environment, aws: (transport, aws), rancherToken: startup.rancherToken)
+        try await startup.command.serve(endpoint: endpoint, wiring: wiring)
+    }
+
+    private func serve(endpoint: String, wiring: Wiring) async throws {
         let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: wiring.transport)
         let handler: DNSRecordHandler
         do {
             handler = DNSRecordHandler(syncer: try wiring.syncer(), report: { emit($0.jsonLine) })
         } catch {
             await LambdaLoop.reportInitializationError("\(error)", api: api, logger: wiring.logger)
+            await wiring.shutdown()
             throw ExitCode(1)
         }
         await LambdaLoop(api: api, processor: BatchProcessor(handler: handler), logger: wiring.logger).run()
+        await wiring.shutdown()
     }
 }
 

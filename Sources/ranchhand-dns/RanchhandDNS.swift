@@ -1,6 +1,7 @@
 import ArgumentParser
 import CGlibcCompat
 import Foundation
+import RanchhandLambda
 
 /// `ranchhand-dns`: keeps Route53 in line with the cluster (issue #7). Wiring only: the decisions
 /// live in RanchhandHandlers/DNSSync.
@@ -23,8 +24,9 @@ struct RanchhandDNS: AsyncParsableCommand {
 
             Triggers: `sync` (once), `watch` (Ingress watch + interval), `poll` (this tool's own SQS queue of \
             Auto Scaling launch/terminate events and scheduled events; never a queue shared with another tool), \
-            `replay FILE`, and the Lambda runtime when AWS_LAMBDA_RUNTIME_API is set (options then come from \
-            RANCHHAND_DNS_OPTIONS). ranchhand-dns never completes a lifecycle action.
+            `replay FILE`, and the Lambda runtime when AWS_LAMBDA_RUNTIME_API is set (options then come from the \
+            SSM parameter <RANCHHAND_SSM_PREFIX>options, the Rancher token from <prefix>rancher-token; see \
+            `lambda --help`). ranchhand-dns never completes a lifecycle action.
 
             Environment: AWS credentials and region as the AWS SDKs read them (AWS_ENDPOINT_URL_* honoured), \
             KUBERNETES_TOKEN or RANCHER_TOKEN for the Ingress source.
@@ -35,8 +37,16 @@ struct RanchhandDNS: AsyncParsableCommand {
     static func main() async {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let environment = ProcessInfo.processInfo.environment
-        if environment["AWS_LAMBDA_RUNTIME_API"] != nil, arguments.isEmpty {
-            arguments = ["lambda"] + (environment["RANCHHAND_DNS_OPTIONS"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        if let endpoint = environment["AWS_LAMBDA_RUNTIME_API"], arguments.isEmpty || arguments.first == "lambda" {
+            if arguments.isEmpty { arguments = ["lambda"] }
+            if let prefix = environment[ParameterStoreSettings.prefixVariable], !prefix.isEmpty {
+                do {
+                    try await LambdaCommand.runFromParameterStore(prefix: prefix, endpoint: endpoint, arguments: arguments, environment: environment)
+                } catch {
+                    exit(withError: error)
+                }
+                return
+            }
         }
         do {
             var command = try parseAsRoot(arguments)

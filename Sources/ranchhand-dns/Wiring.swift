@@ -13,14 +13,22 @@ struct Wiring {
     let transport: AsyncHTTPTransport
     let logger: Logger
     let sender: AWSRequestSender
+    /// The token read from SSM at start-up (`<RANCHHAND_SSM_PREFIX>rancher-token`); wins over RANCHER_TOKEN.
+    var rancherToken: String?
 
-    static func make(_ options: DNSOptions, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Wiring {
+    /// `aws`: the transport and sender made at start-up (the Lambda function's, which read SSM with them).
+    static func make(_ options: DNSOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+                     aws: (transport: AsyncHTTPTransport, sender: AWSRequestSender)? = nil, rancherToken: String? = nil) async throws -> Wiring {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
             return handler
         }
         let logger = Logger(label: "ranchhand.dns")
+        if let aws {
+            return Wiring(options: options, environment: environment, transport: aws.transport, logger: logger, sender: aws.sender,
+                          rancherToken: rancherToken)
+        }
         let transport = try AsyncHTTPTransport()
         let files = try SharedConfigFiles.load(environment: environment)
         let metadata = LiveInstanceMetadataClient(configuration: InstanceMetadataConfiguration(environment: environment), transport: transport,
@@ -29,7 +37,7 @@ struct Wiring {
         let chain = CredentialsChain(environment: environment, files: files, transport: transport, region: region, logger: logger, now: { Date() })
         let sender = AWSRequestSender(transport: transport, credentials: try chain.provider(),
                                       endpoints: AWSEndpoints(region: region, environment: environment), logger: logger)
-        return Wiring(options: options, environment: environment, transport: transport, logger: logger, sender: sender)
+        return Wiring(options: options, environment: environment, transport: transport, logger: logger, sender: sender, rancherToken: rancherToken)
     }
 
     var route53: LiveRoute53Client { LiveRoute53Client(sender: sender) }
@@ -46,7 +54,9 @@ struct Wiring {
                                         transport: transport, logger: logger)
         }
         if let url = options.rancherUrl, let cluster = options.clusterId {
-            guard let token = environment["RANCHER_TOKEN"], !token.isEmpty else { throw WiringError("--rancher-url needs RANCHER_TOKEN") }
+            guard let token = rancherToken ?? environment["RANCHER_TOKEN"], !token.isEmpty else {
+                throw WiringError("--rancher-url needs a Rancher token: RANCHER_TOKEN, or <RANCHHAND_SSM_PREFIX>rancher-token in Lambda")
+            }
             let trust = try options.rancherCaFile.map { TLSTrust.only(pemBundle: try Self.read($0)) } ?? .systemRoots
             var base = url
             while base.hasSuffix("/") { base.removeLast() }

@@ -11,18 +11,54 @@ struct LambdaCommand: AsyncParsableCommand {
         discussion: """
             Feed the function from an SQS queue (never a direct asynchronous EventBridge invocation): a \
             drain can outlast one invocation, so unfinished records are reported as batch item failures \
-            and resumed on redelivery. Configure through the environment (RANCHER_URL, \
-            RANCHER_TOKEN_PARAMETER, RANCHHAND_CLUSTER, …).
+            and resumed on redelivery.
+
+            Configuration: with RANCHHAND_SSM_PREFIX=/ranchhand/<cluster>/scale-in/ (what infra/handlers.yaml \
+            sets) the options are read once at start-up from the SSM String parameter <prefix>options and \
+            parsed exactly as if given here, and the Rancher token from the SecureString <prefix>rancher-token; \
+            a missing parameter or a bad option is reported to Lambda as an init error. Without it, the \
+            environment (RANCHER_URL, RANCHER_TOKEN_PARAMETER or RANCHER_TOKEN, RANCHHAND_CLUSTER, …).
             """
     )
 
     @OptionGroup var options: ScaleInOptions
 
     func run() async throws {
-        guard let endpoint = ProcessInfo.processInfo.environment["AWS_LAMBDA_RUNTIME_API"] else {
+        let environment = ProcessInfo.processInfo.environment
+        guard let endpoint = environment["AWS_LAMBDA_RUNTIME_API"] else {
             throw ValidationError("AWS_LAMBDA_RUNTIME_API is not set: this mode runs inside Lambda (or the Runtime Interface Emulator)")
         }
-        let wiring = try Wiring.make(options, label: "ranchhand.scale-in")
+        guard let prefix = environment[ParameterStoreSettings.prefixVariable], !prefix.isEmpty else {
+            try await serve(endpoint: endpoint, environment: environment, wiring: try Wiring.make(options, label: "ranchhand.scale-in"))
+            return
+        }
+        // Until the options (and with them the log level) are known, log with the default level.
+        let startupLogger = Logger(label: "ranchhand.scale-in") { JSONLogHandler(label: $0) }
+        let transport = try AsyncHTTPTransport(logger: startupLogger)
+        let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: transport)
+        let given = Array(CommandLine.arguments.dropFirst())
+        guard let startup = await ParameterStoreStartup<LambdaCommand>.configure(
+            prefix: prefix,
+            ssm: { LiveSSMClient(sender: try await AWSEnvironment.sender(environment: environment, transport: transport, logger: startupLogger)) },
+            api: api, logger: startupLogger, subcommand: given.isEmpty ? ["lambda"] : given,
+            parse: { arguments in
+                guard let command = try ScaleIn.parseAsRoot(arguments) as? LambdaCommand else {
+                    throw ValidationError("the options select another subcommand than lambda")
+                }
+                return command
+            },
+            parserMessage: { ScaleIn.message(for: $0) },
+            needsRancherToken: { _ in true })
+        else {
+            await transport.shutdown()
+            throw ExitCode(1)
+        }
+        let wiring = try Wiring.make(startup.command.options, label: "ranchhand.scale-in", environment: environment, transport: transport,
+                                     rancherToken: startup.rancherToken)
+        try await serve(endpoint: endpoint, environment: environment, wiring: wiring)
+    }
+
+    private func serve(endpoint: String, environment: [String: String], wiring: Wiring) async throws {
         let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: wiring.transport)
         let handler: any EventRecordHandler
         do {

@@ -3,13 +3,15 @@ import RanchhandClients
 import RanchhandHandlers
 
 /// Everything the scale-in handler is configured with. Flags win over environment variables
-/// (shown in brackets), so a Lambda is configured through its environment and a laptop through flags.
+/// (shown in brackets), so a laptop is configured through flags and a Lambda function through the
+/// options stored in SSM (`RANCHHAND_SSM_PREFIX`, parsed exactly like flags) or its environment.
 struct ScaleInOptions: ParsableArguments {
     @Option(help: "Rancher server URL [RANCHER_URL].")
     var rancherURL: String?
     @Option(help: "Name of an SSM SecureString parameter holding the Rancher API token (token-xxxxx:secret) [RANCHER_TOKEN_PARAMETER]. Otherwise the token is read from RANCHER_TOKEN; it is never accepted as a flag.")
     var rancherTokenParameter: String?
-    @Option(help: "Rancher cluster id (c-xxxxx or c-m-xxxxxxxx) the group's nodes belong to [RANCHHAND_CLUSTER].")
+    @Option(name: [.customLong("cluster-id"), .customLong("cluster")],
+            help: "Rancher cluster id (c-xxxxx or c-m-xxxxxxxx) the group's nodes belong to [RANCHHAND_CLUSTER].")
     var cluster: String?
     @Option(help: "Pin Rancher's CA by its checksum, as Rancher's own agent does [RANCHER_CA_CHECKSUM].")
     var caChecksum: String?

@@ -13,15 +13,20 @@ struct Wiring {
     let environment: [String: String]
     let transport: AsyncHTTPTransport
     let logger: Logger
+    /// The token read from SSM at start-up (`<RANCHHAND_SSM_PREFIX>rancher-token`); wins over the
+    /// environment.
+    var rancherToken: String?
 
-    static func make(_ options: ScaleInOptions, label: String) throws -> Wiring {
-        let environment = ProcessInfo.processInfo.environment
+    /// `transport`: one already made at start-up (the Lambda function's, which read SSM with it).
+    static func make(_ options: ScaleInOptions, label: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                     transport: AsyncHTTPTransport? = nil, rancherToken: String? = nil) throws -> Wiring {
         let level = ScaleInOptions.value(options.logLevel, "RANCHHAND_LOG_LEVEL", environment).flatMap(Logger.Level.init(rawValue:)) ?? .info
         // JSON lines: CloudWatch Logs (Lambda) and log shippers (poller) parse them as they are.
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         var logger = Logger(label: label)
         logger.logLevel = level
-        return Wiring(options: options, environment: environment, transport: try AsyncHTTPTransport(logger: logger), logger: logger)
+        return Wiring(options: options, environment: environment, transport: try transport ?? AsyncHTTPTransport(logger: logger), logger: logger,
+                      rancherToken: rancherToken)
     }
 
     func aws() async throws -> AWSRequestSender {
@@ -30,7 +35,7 @@ struct Wiring {
 
     func cluster() throws -> RancherClusterID {
         guard let cluster = ScaleInOptions.value(options.cluster, "RANCHHAND_CLUSTER", environment) else {
-            throw WiringError("no Rancher cluster: pass --cluster or set RANCHHAND_CLUSTER")
+            throw WiringError("no Rancher cluster: pass --cluster-id or set RANCHHAND_CLUSTER")
         }
         return RancherClusterID(cluster)
     }
@@ -40,7 +45,9 @@ struct Wiring {
             throw WiringError("no Rancher URL: pass --rancher-url or set RANCHER_URL")
         }
         let token: String
-        if let parameter = ScaleInOptions.value(options.rancherTokenParameter, "RANCHER_TOKEN_PARAMETER", environment), let aws {
+        if let rancherToken {
+            token = rancherToken
+        } else if let parameter = ScaleInOptions.value(options.rancherTokenParameter, "RANCHER_TOKEN_PARAMETER", environment), let aws {
             token = try await LiveSSMClient(sender: aws).getParameter(parameter, decrypt: true).value
         } else if let fromEnvironment = environment["RANCHER_TOKEN"], !fromEnvironment.isEmpty {
             token = fromEnvironment

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Testing
+@testable import ranchhand_scale_in
+
+/// What infra/handlers.yaml writes to /ranchhand/<c>/scale-in/options parses with ranchhand-scale-in's
+/// own command, as the Lambda function parses it (`lambda` followed by the options).
+@Suite struct TemplateScaleInOptionsTests {
+    func lambda(_ words: [String]) throws -> LambdaCommand {
+        try #require(try ScaleIn.parseAsRoot(["lambda"] + words) as? LambdaCommand)
+    }
+
+    @Test func theDefaultOptionsNameRancherAndTheCluster() throws {
+        let words = try TemplateOptions.words("ScaleInOptionsParameter", [:])
+        #expect(words == ["--rancher-url", "https://rancher.example.com", "--cluster-id", "c-m-abcd1234"])
+        let options = try lambda(words).options
+        #expect(options.rancherURL == "https://rancher.example.com" && options.cluster == "c-m-abcd1234")
+    }
+
+    @Test func extraOptionsAreAppendedAndQuotingHolds() throws {
+        let words = try TemplateOptions.words("ScaleInOptionsParameter", [
+            "ScaleInExtraOptions": #"--ca-checksum 0f1e --drain-timeout 900 --webhook-url 'https://hooks.example.com/T0/B1?x=a b'"#,
+        ])
+        let options = try lambda(words).options
+        #expect(options.cluster == "c-m-abcd1234" && options.caChecksum == "0f1e" && options.drainTimeout == 900)
+        #expect(options.webhookURL == "https://hooks.example.com/T0/B1?x=a b")
+    }
+
+    @Test func aMisspeltExtraOptionFailsWithTheParsersMessage() throws {
+        let words = try TemplateOptions.words("ScaleInOptionsParameter", ["ScaleInExtraOptions": "--drain-timout 900"])
+        do {
+            _ = try lambda(words)
+            Issue.record("a misspelt option parsed")
+        } catch {
+            #expect(ScaleIn.message(for: error).contains("Unknown option '--drain-timout'"))
+        }
+    }
+
+    @Test func theOldClusterFlagStillParses() throws {
+        #expect(try lambda(["--cluster", "c-1"]).options.cluster == "c-1")
+    }
+}
