@@ -149,6 +149,8 @@ let package = Package(
             name: "RanchhandCapacityIntegrationTests",
             dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "RanchhandSandbox", "RanchhandTestSupport", "ranchhand-capacity"]
         ),
+        // `ranchhand demo` run as users run it.
+        .testTarget(name: "RanchhandDemoTests", dependencies: ["ranchhand"]),
         // The Lambda functions as deployed: configuration from SSM (moto), the template's options parsed by each tool,
         // the packaged release `bootstrap` under the Runtime Interface Emulator.
         .testTarget(
