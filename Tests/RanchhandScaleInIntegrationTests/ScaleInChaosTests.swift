@@ -19,7 +19,12 @@ import Testing
 @Suite struct ScaleInChaosTests {
     static let workerGroups = 4, workersPerGroup = 30, workerVictimsPerGroup = 24
     static let etcdMembers = 7, etcdVictims = 4
-    static let faultShare = 0.07  // per rule; five rules on every request ≈ 1 - 0.93^5 ≈ 30 %
+    /// AWS: five rules apply to every request at 7 % each, 1 - 0.93^5 ≈ 30 %. Rancher: 1 - 0.92^3 × 0.93 × 0.98 ≈ 29 %,
+    /// truncated bodies rarer than the rest (a truncated 200 is not retried by design, so each one costs a redelivery).
+    static let faultShare = 0.07
+    static let rancherFaults: [(FaultEffect, Double)] = [
+        (.status(429), 0.08), (.status(503), 0.08), (.dropConnection, 0.08), (.latency(.milliseconds(800)), 0.07), (.malformedBody, 0.02),
+    ]
 
     @Test func hundredScaleInsUnderThirtyPercentFaultsLeaveNoStaleNodeNoWrongDeletionNoDuplicateEffect() async throws {
         var quiet = Logger(label: "test.chaos")
@@ -50,8 +55,8 @@ import Testing
         let etcdSurvivors = created.groups[Self.workerGroups].instanceIds.dropFirst(Self.etcdVictims).map { nodeOf[$0]!.nodeName }.sorted()
 
         // Faults on both sides, then the 100 terminations.
-        for effect: FaultEffect in [.status(429), .status(503), .dropConnection, .latency(.milliseconds(800)), .malformedBody] {
-            await harness.sandbox.faults.inject(effect, on: .anyRequest, probability: Self.faultShare)
+        for (effect, probability) in Self.rancherFaults {
+            await harness.sandbox.faults.inject(effect, on: .anyRequest, probability: probability)
         }
         let proxy = ProxyControl(url: proxyServer.url)
         try await proxy.post("/__faults__/rules", Self.awsFaultRules.replacingOccurrences(of: "SHARE", with: "\(Self.faultShare)"))
@@ -62,8 +67,8 @@ import Testing
         // Longer than the 1 s long poll, shorter than the injected 2 s latency.
         let sqs = Self.sender(proxyServer.url, timeout: .milliseconds(1500))
         let poller = SQSPoller(sqs: LiveSQSClient(sender: sqs), processor: BatchProcessor(handler: recorder),
-                               settings: SQSPoller.Settings(queue: SQSQueueURL(created.queueUrl), concurrency: 8, visibilityTimeoutSeconds: 6,
-                                                            waitTimeSeconds: 1, retryDelaySeconds: 1),
+                               settings: SQSPoller.Settings(queue: SQSQueueURL(created.queueUrl), concurrency: 10, visibilityTimeoutSeconds: 6,
+                                                            waitTimeSeconds: 1, retryDelaySeconds: 0),
                                logger: quiet, sleep: { try await Task.sleep(for: $0 / 3) })  // back-offs and visibility extensions, 3× faster
         let allGroups = created.groups.map(\.group)
         let giveUp = ContinuousClock.now + .seconds(150)
