@@ -13,6 +13,13 @@ public final class ShutdownSignal: Sendable {
     /// Replaces the default handlers (which would kill the process) for the rest of its life.
     public static func install() -> ShutdownSignal {
         let stop = ShutdownSignal()
+        // A parent may have started us with these blocked (Foundation's Process spawns from a
+        // dispatch thread whose mask blocks SIGTERM); blocked, they would never reach the source.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGTERM)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for number in [SIGTERM, SIGINT] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

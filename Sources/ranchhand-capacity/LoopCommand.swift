@@ -38,7 +38,9 @@ struct LoopCommand: AsyncParsableCommand {
             let (due, next) = schedule.due(at: Date())
             for name in due where !stop.isRaised {
                 guard let scaler = scalers.first(where: { $0.name == name }) else { continue }
-                print(await runner.evaluate(scaler, now: Date(), dryRun: dryRun).jsonLine)
+                // Written unbuffered: whatever reads the pipe (a log shipper) sees each evaluation at once.
+                let line = await runner.evaluate(scaler, now: Date(), dryRun: dryRun).jsonLine
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
             let wait = max(0.05, next.timeIntervalSinceNow)
             // Sleep in short steps so a signal is noticed within a second.

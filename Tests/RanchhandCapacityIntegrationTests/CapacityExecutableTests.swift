@@ -74,3 +74,51 @@ struct CapacityExecutableTests {
         #expect(output.standardError.contains("\(file.path):2:5: scaler 'web' needs 'datastore'"))
     }
 }
+
+@Suite("ranchhand-capacity loop")
+struct CapacityLoopTests {
+    /// `loop` evaluates at once, keeps going on its period, and stops cleanly on SIGTERM.
+    @Test func loopEvaluatesAtOnceAndStopsOnSIGTERM() async throws {
+        let (group, namespace, _, sender) = try await AutoScalingTargetTests.fixture()
+        let moto = try await MotoServer.shared.endpoints().moto
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(MotoServer.uniqueName("loop")).yaml")
+        try """
+            scalers:
+              - name: web
+                target: {kind: autoscaling-group, name: \(group)}
+                min: 1
+                max: 10
+                period: 1m
+                datastore: {kind: cloudwatch, namespace: \(namespace), metric: Requests, dimensions: {Group: \(group)}, stat: Sum}
+                strategy: {kind: target-tracking, target: 100}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = ChildProcess.builtProduct("ranchhand-capacity")
+        process.arguments = ["loop", "--config", file.path, "--dry-run"]
+        process.environment = CapacityExecutableTests.environment(moto: moto)
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        // The first evaluation is printed as one JSON line.
+        let firstLine = try await Task.detached { () -> String in
+            var buffer = Data()
+            while !buffer.contains(UInt8(ascii: "\n")) {
+                let chunk = stdout.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                buffer += chunk
+            }
+            return String(decoding: buffer, as: UTF8.self)
+        }.value
+        process.terminate()  // SIGTERM
+        await Task.detached { process.waitUntilExit() }.value
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let evaluation = try JSONValue.parse(String(firstLine.split(separator: "\n").first ?? ""))
+        #expect(evaluation["action"]?.stringValue == "dry-run")
+        #expect(evaluation["desired"] == .number(4))
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(errors)")
+        #expect(errors.contains("capacity loop stopped"))
+        #expect(try await AutoScalingTargetTests.desired(group, sender) == 2)
+    }
+}
