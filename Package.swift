@@ -57,8 +57,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `decode` runs on every event: this binary links only the event model. `demo` and `sandbox`
+        // are handed over (exec) to ranchhand-demo, built beside it (by `ranchhand` itself on the first
+        // `swift run ranchhand demo`: depending on it here would link its libraries into this binary).
         .executableTarget(
             name: "ranchhand",
+            dependencies: [
+                "RanchhandEvents",
+                "CGlibcCompat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "ranchhand-demo",
             dependencies: [
                 "RanchhandEvents",
                 "RanchhandSandbox",
@@ -150,7 +161,7 @@ let package = Package(
             dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "RanchhandSandbox", "RanchhandTestSupport", "ranchhand-capacity"]
         ),
         // `ranchhand demo` run as users run it.
-        .testTarget(name: "RanchhandDemoTests", dependencies: ["ranchhand"]),
+        .testTarget(name: "RanchhandDemoTests", dependencies: ["ranchhand", "ranchhand-demo"]),
         // The Lambda functions as deployed: configuration from SSM (moto), the template's options parsed by each tool,
         // the packaged release `bootstrap` under the Runtime Interface Emulator.
         .testTarget(

@@ -1,7 +1,6 @@
 import ArgumentParser
 
-@main
-struct Ranchhand: AsyncParsableCommand {
+struct Ranchhand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ranchhand",
         abstract: "Handle EC2 Auto Scaling lifecycle events for Rancher-managed Kubernetes clusters.",
@@ -10,6 +9,16 @@ struct Ranchhand: AsyncParsableCommand {
             ranchhand-scale-in (drains and deregisters terminating instances), ranchhand-dns and \
             ranchhand-capacity. This umbrella command works on recorded events locally.
             """,
-        subcommands: [DecodeCommand.self, DemoCommand.self, SandboxCommand.self]
+        subcommands: [DecodeCommand.self, DemoHandover.self, SandboxHandover.self]
     )
+}
+
+@main
+enum RanchhandMain {
+    static func main() {
+        // Handed over before parsing, so `ranchhand demo --help` is the demo's own help.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, Handover.subcommands.contains(first) { Handover.exec(arguments) }
+        Ranchhand.main()
+    }
 }
