@@ -28,7 +28,7 @@ public struct ParameterStoreSettings: Sendable, CustomStringConvertible {
         do {
             arguments = try CommandLineWords.split(optionsText)
         } catch {
-            throw LambdaConfigurationError(.unbalancedQuote, "SSM parameter \(Self.normalised(prefix))options: \(error.reason)")
+            throw LambdaConfigurationError(.unbalancedQuote, "SSM parameter \(Self.normalised(prefix))options: \(error.message)")
         }
         token = rancherToken
     }
@@ -120,62 +120,6 @@ public struct LambdaConfigurationError: Error, Sendable, Equatable, CustomString
     }
 
     public var description: String { message }
-}
-
-/// Splits one line of options into words with simple shell-like rules: blanks separate words;
-/// `'…'` keeps everything literally; `"…"` keeps blanks and honours `\"` and `\\`; outside quotes a
-/// backslash makes the next character literal. No expansion of any kind (`$`, `~`, globs). An
-/// unclosed quote (or a trailing backslash) is an error, never a guess.
-public enum CommandLineWords {
-    public struct Failure: Error, Sendable, Equatable {
-        public let reason: String
-    }
-
-    public static func split(_ text: String) throws(Failure) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var inWord = false
-        var iterator = Array(text).enumerated().makeIterator()
-        while let (offset, character) = iterator.next() {
-            switch character {
-            case " ", "\t", "\n", "\r":
-                if inWord { words.append(current) }
-                current = ""
-                inWord = false
-            case "'":
-                inWord = true
-                var closed = false
-                while let (_, next) = iterator.next() {
-                    if next == "'" { closed = true; break }
-                    current.append(next)
-                }
-                guard closed else { throw Failure(reason: "unbalanced single quote (the ' at character \(offset + 1) is never closed)") }
-            case "\"":
-                inWord = true
-                var closed = false
-                while let (_, next) = iterator.next() {
-                    if next == "\"" { closed = true; break }
-                    if next == "\\" {
-                        guard let (_, escaped) = iterator.next() else { break }
-                        if escaped != "\"" && escaped != "\\" { current.append("\\") }
-                        current.append(escaped)
-                        continue
-                    }
-                    current.append(next)
-                }
-                guard closed else { throw Failure(reason: "unbalanced double quote (the \" at character \(offset + 1) is never closed)") }
-            case "\\":
-                guard let (_, escaped) = iterator.next() else { throw Failure(reason: "a trailing backslash escapes nothing") }
-                inWord = true
-                current.append(escaped)
-            default:
-                inWord = true
-                current.append(character)
-            }
-        }
-        if inWord { words.append(current) }
-        return words
-    }
 }
 
 /// What a function configured through `RANCHHAND_SSM_PREFIX` starts with: its parsed command and,

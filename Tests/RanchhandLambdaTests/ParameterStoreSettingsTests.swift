@@ -32,7 +32,7 @@ import Testing
         (#"--x a\"#, "a trailing backslash escapes nothing"),
     ])
     func unbalancedQuotesAreRejected(text: String, reason: String) {
-        #expect(throws: CommandLineWords.Failure(reason: reason)) { try CommandLineWords.split(text) }
+        #expect(throws: LambdaConfigurationError(.unbalancedQuote, reason)) { try CommandLineWords.split(text) }
     }
 
     @Test func loadsOptionsAndTheDecryptedToken() async throws {
@@ -82,6 +82,14 @@ import Testing
                                                         code: "AccessDeniedException", message: "not authorized"))
         await #expect(throws: LambdaConfigurationError(.unreadable, "SSM parameter /r/c/dns/options could not be read: ssm GetParameter: "
                                                        + "service error AccessDeniedException (HTTP 400): not authorized")) {
+            try await ParameterStoreSettings.load(prefix: "/r/c/dns/", ssm: ssm)
+        }
+    }
+
+    @Test func anUnbalancedQuoteInTheStoredOptionsNamesTheParameter() async {
+        let ssm = InMemorySSM([SSMParameter(name: "/r/c/dns/options", type: .string, value: "--target 'lb one")])
+        await #expect(throws: LambdaConfigurationError(.unbalancedQuote, "SSM parameter /r/c/dns/options: unbalanced single quote "
+                                                       + "(the ' at character 10 is never closed)")) {
             try await ParameterStoreSettings.load(prefix: "/r/c/dns/", ssm: ssm)
         }
     }
