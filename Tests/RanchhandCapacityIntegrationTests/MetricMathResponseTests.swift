@@ -61,4 +61,25 @@ struct MetricMathResponseTests {
             "\(error)".contains("cloudwatch:GetMetricData")
         }
     }
+
+    /// Pages of a SEARCH answer are joined per series (id and label), never across series.
+    @Test func pagesOfSeveralSeriesAreJoinedPerSeries() async throws {
+        func page(_ minute: Int, next: String?) -> [UInt8] {
+            let time = 1_727_647_800 + minute * 60
+            let results = ["i-1", "i-2"].enumerated().map { index, label in
+                #"{"Id":"load","Label":"\#(label)","Timestamps":[\#(time)],"Values":[\#(index + 1)],"StatusCode":"\#(next == nil ? "Complete" : "PartialData")"}"#
+            }
+            let token = next.map { #","NextToken":"\#($0)""# } ?? ""
+            return Array(#"{"MetricDataResults":[\#(results.joined(separator: ","))]\#(token),"Messages":[]}"#.utf8)
+        }
+        let transport = CannedTransport(bodies: [page(0, next: "p2"), page(1, next: nil)])
+        let client = LiveCloudWatchClient(sender: AWSTestContext.sender(endpoint: "http://127.0.0.1:9", transport: transport))
+        let results = try await client.getMetricData(GetMetricDataRequest(
+            queries: [MetricDataQuery(id: "load", expression: "SEARCH('{AWS/EC2,InstanceId} CPUUtilization', 'Average', 60)", period: 60)],
+            start: Self.now.addingTimeInterval(-600), end: Self.now))
+        #expect(results.map(\.label) == ["i-1", "i-2"])
+        #expect(results.map(\.values) == [[1, 1], [2, 2]])
+        #expect(results.allSatisfy { $0.statusCode == "Complete" })
+        #expect(transport.requests.count == 2)
+    }
 }

@@ -21,12 +21,16 @@ public struct LiveCloudWatchClient: CloudWatchClient {
                 ScanBy: request.oldestFirst ? "TimestampAscending" : "TimestampDescending",
                 MaxDatapoints: request.maximumDatapoints, NextToken: nextToken)
             let page = try await json.call(.getMetricData, input, as: Wire.GetMetricDataOutput.self)
-            for result in page.MetricDataResults ?? [] {
+            let pageResults = page.MetricDataResults ?? []
+            for result in pageResults {
                 let timestamps = result.Timestamps ?? []
                 let values = result.Values ?? []
-                // A SEARCH expression answers one result per matching metric under the same id: pages
-                // are joined per (id, label), never across series.
-                if let index = results.firstIndex(where: { $0.id == result.Id && $0.label == result.Label }) {
+                // A SEARCH expression answers one result per matching metric under the same id, told
+                // apart by label: then pages are joined per (id, label). A single series is joined by
+                // id alone (its label need not repeat across pages).
+                let sameID = results.indices.filter { results[$0].id == result.Id }
+                let single = sameID.count == 1 && pageResults.filter { $0.Id == result.Id }.count == 1
+                if let index = single ? sameID.first : sameID.first(where: { results[$0].label == result.Label }) {
                     results[index].timestamps += timestamps
                     results[index].values += values
                     results[index].statusCode = result.StatusCode ?? results[index].statusCode
