@@ -14,7 +14,7 @@ import Testing
 /// the suite is skipped (a release build takes minutes).
 @Suite("Packaged Lambda zips under the RIE", .serialized,
        .enabled(if: LambdaPackages.directory != nil,
-                "RANCHHAND_LAMBDA_PACKAGES is not set: run scripts/test, or scripts/package --output DIR ranchhand-scale-in ranchhand-dns and set RANCHHAND_LAMBDA_PACKAGES=DIR"))
+                "RANCHHAND_LAMBDA_PACKAGES is not set: run scripts/test, or scripts/package --output DIR ranchhand-scale-in ranchhand-dns ranchhand-capacity and set RANCHHAND_LAMBDA_PACKAGES=DIR"))
 struct PackagedBootstrapTests {
     @Test func scaleInZipDrainsTheTerminatingNodeAndReportsOnlyTheBadRecord() async throws {
         let bootstrap = try LambdaPackages.unpack("ranchhand-scale-in")
@@ -84,6 +84,12 @@ struct PackagedBootstrapTests {
         #expect(records.first { $0.name == "a-api.\(zoneName)." && $0.type == "TXT" }?.values
             == ["\"heritage=external-dns,external-dns/owner=ranchhand-pkg,external-dns/resource=ingress/shop/api\""])
         #expect(!emulator.output().contains(world.token.secret))
+    }
+
+    @Test func capacityZipRunsItsScalersOnAScheduledEvent() async throws {
+        let bootstrap = try LambdaPackages.unpack("ranchhand-capacity")
+        defer { try? FileManager.default.removeItem(at: bootstrap.deletingLastPathComponent()) }
+        try await CapacityLambdaScenario.run(handler: bootstrap.path)
     }
 }
 
