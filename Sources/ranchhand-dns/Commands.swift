@@ -68,8 +68,8 @@ struct WatchCommand: AsyncParsableCommand {
         let watcher = IngressWatcher(client: client, namespace: options.namespace)
         let loop = DNSWatchLoop(syncer: try wiring.syncer(ingresses: watcher), watcher: watcher, interval: .seconds(interval),
                                 minimumEventGap: .seconds(minEventGap), logger: wiring.logger)
-        let stop = StopSignal.install()
-        await loop.run(dryRun: dryRun, report: { emit($0.jsonLine) }, shouldStop: { stop.requested })
+        let stop = ShutdownSignal.install()
+        await loop.run(dryRun: dryRun, report: { emit($0.jsonLine) }, shouldStop: { stop.isRaised })
         await wiring.shutdown()
     }
 }
@@ -92,8 +92,8 @@ struct PollCommand: AsyncParsableCommand {
         let poller = SQSPoller(sqs: LiveSQSClient(sender: wiring.sender), processor: BatchProcessor(handler: handler),
                                settings: .init(queue: SQSQueueURL(queueUrl), concurrency: 1, handlingTimeLimit: 600, retryDelaySeconds: 30),
                                logger: wiring.logger)
-        let stop = StopSignal.install()
-        await poller.run(shouldStop: { stop.requested })
+        let stop = ShutdownSignal.install()
+        await poller.run(shouldStop: { stop.isRaised })
         await wiring.shutdown()
     }
 }

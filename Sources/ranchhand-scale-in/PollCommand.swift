@@ -42,7 +42,7 @@ struct PollCommand: AsyncParsableCommand {
         let aws = try await wiring.aws()
         let metrics = metricsAddress.map { _ in ScaleInMetrics() }
         let handler = try await wiring.handler(aws: aws, extraObservers: metrics.map { [$0] } ?? [])
-        let stop = StopSignal.installed()
+        let stop = ShutdownSignal.install()
         var endpoint: PrometheusEndpoint?
         if let metrics, let address = metricsAddress.flatMap(PrometheusEndpoint.Address.init(parsing:)) {
             endpoint = try await PrometheusEndpoint.start(at: address, logger: wiring.logger) { await metrics.prometheusText() }
@@ -55,26 +55,5 @@ struct PollCommand: AsyncParsableCommand {
         await endpoint?.stop()
         wiring.logger.info("stopped", metadata: ["messages_handled": "\(handled)"])
         await wiring.transport.shutdown()
-    }
-}
-
-/// SIGTERM/SIGINT raise a flag the poller checks between receives.
-final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var raised = false
-    private var sources: [DispatchSourceSignal] = []
-
-    var isRaised: Bool { lock.withLock { raised } }
-
-    static func installed() -> StopSignal {
-        let stop = StopSignal()
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stop.lock.withLock { stop.raised = true } }
-            source.resume()
-            stop.sources.append(source)
-        }
-        return stop
     }
 }
