@@ -24,19 +24,32 @@ struct AutoScalingTargetTests {
         return (group, namespace, now, sender)
     }
 
-    static func configuration(group: String, namespace: String, expression: Bool = false) throws -> CapacityConfiguration {
+    /// One target-tracking scaler of the group on the fixture's metric (or an expression moto cannot answer).
+    static func yaml(group: String, namespace: String, expression: Bool = false) -> String {
         let datastore = expression
             ? "{kind: cloudwatch, expression: \"SUM(SEARCH('{\(namespace),Group} Requests', 'Sum', 60))\"}"
             : "{kind: cloudwatch, namespace: \(namespace), metric: Requests, dimensions: {Group: \(group)}, stat: Sum}"
-        return try CapacityHarness.load("""
+        return """
             scalers:
               - name: web
                 target: {kind: autoscaling-group, name: \(group)}
                 min: 1
                 max: 10
+                period: 1m
                 datastore: \(datastore)
                 strategy: {kind: target-tracking, target: 100}
-            """)
+            """
+    }
+
+    static func configuration(group: String, namespace: String, expression: Bool = false) throws -> CapacityConfiguration {
+        try CapacityHarness.load(yaml(group: group, namespace: namespace, expression: expression))
+    }
+
+    /// The YAML in a temporary file, removed by the caller.
+    static func configurationFile(group: String, namespace: String) throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(MotoServer.uniqueName("capacity")).yaml")
+        try yaml(group: group, namespace: namespace).write(to: file, atomically: true, encoding: .utf8)
+        return file
     }
 
     static func runner(_ sender: AWSRequestSender) -> CapacityRunner {

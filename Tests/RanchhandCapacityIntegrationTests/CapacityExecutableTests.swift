@@ -18,15 +18,7 @@ struct CapacityExecutableTests {
         let (group, namespace, _, sender) = try await AutoScalingTargetTests.fixture()
         let moto = try await MotoServer.shared.endpoints().moto
         let prefix = "/ranchhand/\(MotoServer.uniqueName("cap"))/capacity/"
-        let yaml = """
-            scalers:
-              - name: web
-                target: {kind: autoscaling-group, name: \(group)}
-                min: 1
-                max: 10
-                datastore: {kind: cloudwatch, namespace: \(namespace), metric: Requests, dimensions: {Group: \(group)}, stat: Sum}
-                strategy: {kind: target-tracking, target: 100}
-            """
+        let yaml = AutoScalingTargetTests.yaml(group: group, namespace: namespace)
         try await AWSTestContext.seed().parameters([Seed.Parameter(name: prefix + "config", value: yaml)])
         let output = try await ChildProcess.run(ChildProcess.builtProduct("ranchhand-capacity"), ["run", "--json"],
                                                 environment: Self.environment(moto: moto, extra: ["RANCHHAND_SSM_PREFIX": prefix]))
@@ -41,16 +33,7 @@ struct CapacityExecutableTests {
     @Test func planChangesNothingAndPrintsTheNumbers() async throws {
         let (group, namespace, _, sender) = try await AutoScalingTargetTests.fixture()
         let moto = try await MotoServer.shared.endpoints().moto
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(MotoServer.uniqueName("capacity")).yaml")
-        try """
-            scalers:
-              - name: web
-                target: {kind: autoscaling-group, name: \(group)}
-                min: 1
-                max: 10
-                datastore: {kind: cloudwatch, namespace: \(namespace), metric: Requests, dimensions: {Group: \(group)}, stat: Sum}
-                strategy: {kind: target-tracking, target: 100}
-            """.write(to: file, atomically: true, encoding: .utf8)
+        let file = try AutoScalingTargetTests.configurationFile(group: group, namespace: namespace)
         defer { try? FileManager.default.removeItem(at: file) }
         let output = try await ChildProcess.run(ChildProcess.builtProduct("ranchhand-capacity"), ["plan", "--config", file.path],
                                                 environment: Self.environment(moto: moto))
@@ -81,17 +64,7 @@ struct CapacityLoopTests {
     @Test func loopEvaluatesAtOnceAndStopsOnSIGTERM() async throws {
         let (group, namespace, _, sender) = try await AutoScalingTargetTests.fixture()
         let moto = try await MotoServer.shared.endpoints().moto
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(MotoServer.uniqueName("loop")).yaml")
-        try """
-            scalers:
-              - name: web
-                target: {kind: autoscaling-group, name: \(group)}
-                min: 1
-                max: 10
-                period: 1m
-                datastore: {kind: cloudwatch, namespace: \(namespace), metric: Requests, dimensions: {Group: \(group)}, stat: Sum}
-                strategy: {kind: target-tracking, target: 100}
-            """.write(to: file, atomically: true, encoding: .utf8)
+        let file = try AutoScalingTargetTests.configurationFile(group: group, namespace: namespace)
         defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()
         process.executableURL = ChildProcess.builtProduct("ranchhand-capacity")
