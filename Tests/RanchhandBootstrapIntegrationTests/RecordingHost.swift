@@ -82,20 +82,7 @@ actor RecordingHost: CommandRunner {
     }
 
     private func register(_ argv: [String]) async {
-        func values(_ flag: String) -> [String] {
-            argv.indices.filter { argv[$0] == flag && $0 + 1 < argv.count }.map { argv[$0 + 1] }
-        }
-        var labels: [String: String] = [:]
-        for pair in values("--label") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            labels[parts[0]] = parts.count > 1 ? parts[1] : ""
-        }
-        var roles: SandboxRoles = []
-        if argv.contains("--etcd") { roles.insert(.etcd) }
-        if argv.contains("--controlplane") { roles.insert(.controlPlane) }
-        if argv.contains("--worker") { roles.insert(.worker) }
-        let spec = SandboxNodeSpec(name: values("--node-name").first ?? "unnamed", roles: roles, ipAddress: values("--internal-address").first ?? "",
-                                   externalIPAddress: values("--address").first ?? "", labels: labels, ready: nodeBecomesReady)
+        let spec = SandboxNodeSpec(joinArguments: argv, ready: nodeBecomesReady)
         registered.append(await sandbox.world.addNode(spec, to: cluster))
     }
 }

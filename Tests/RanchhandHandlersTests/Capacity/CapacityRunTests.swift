@@ -61,6 +61,18 @@ struct CapacityRunTests {
         }
     }
 
+    @Test func aMisspeltKeyInAnExpressionInputIsReported() {
+        let yaml = Self.yaml.replacingOccurrences(of: "m2: {namespace: AWS/EBS, metric: VolumeWriteOps, stat: Sum}",
+                                                  with: "m2: {namespace: AWS/EBS, metric: VolumeWriteOps, stat: Sum, unit: Count}")
+        do {
+            _ = try CapacityConfiguration.load(yaml: yaml, file: "c.yaml")
+            Issue.record("the unknown key was accepted")
+        } catch {
+            #expect(error.problems.map(\.line) == [11])
+            #expect(error.problems.first?.message.contains("unit") == true)
+        }
+    }
+
     @Test func searchReturningSeveralSeriesIsAnErrorNotASum() {
         let source = CloudWatchMetricSource(query: .expression("SEARCH('{AWS/EC2,InstanceId} CPUUtilization', 'Average')"), period: 60)
         let results = [

@@ -63,6 +63,7 @@ extension ScalerConfigurationParser {
                 reader.report("metric id '\(id)' must start with a lower-case letter, hold only letters, digits and _, and not be 'load'", at: key)
             }
             guard let map = reader.mapping(value, what: "metric '\(id)'") else { continue }
+            reader.rejectUnknownKeys(map, allowed: ["namespace", "metric", "dimensions", "stat"], in: "metric '\(id)'")
             if let fields = metricFields(value, map, what: "metric '\(id)'") {
                 inputs.append(.init(id: id, namespace: fields.namespace, name: fields.name, dimensions: fields.dimensions, stat: fields.stat))
             }
@@ -72,7 +73,6 @@ extension ScalerConfigurationParser {
 
     private mutating func metricFields(_ node: Node, _ map: Node.Mapping, what: String)
         -> (namespace: String, name: String, dimensions: [CloudWatchDimension], stat: String)? {
-        if what.hasPrefix("metric '") { reader.rejectUnknownKeys(map, allowed: ["namespace", "metric", "dimensions", "stat"], in: what) }
         let namespace = reader.string(reader.value("namespace", in: map, of: node, what: what, required: true), "namespace")
         let metric = reader.string(reader.value("metric", in: map, of: node, what: what, required: true), "metric")
         let stat = reader.string(reader.value("stat", in: map, of: node, what: what, required: true), "stat")
