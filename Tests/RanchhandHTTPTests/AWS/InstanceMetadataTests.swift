@@ -20,8 +20,10 @@ import Testing
     static func client(_ sandbox: Sandbox, tokenTTL: Int = 21_600, now: (@Sendable () -> Date)? = nil) throws -> LiveInstanceMetadataClient {
         let endpoint = try #require(sandbox.httpURL)
         let clock = sandbox.clock
+        // These tests count token requests: the real 2 s timeout would add a retried PUT whenever the
+        // machine is busy (CI runs the chaos test alongside), so they get a generous one.
         return LiveInstanceMetadataClient(configuration: InstanceMetadataConfiguration(endpoint: endpoint, tokenTTL: tokenTTL),
-                                          transport: AWSTestContext.transport, now: now ?? { clock.currentDate })
+                                          transport: AWSTestContext.transport, now: now ?? { clock.currentDate }, timeout: .seconds(30))
     }
 
     static func tokenRequests(_ sandbox: Sandbox) async -> [RecordedRequest] {
