@@ -74,9 +74,9 @@ final class CapacityWiring {
     func runner(for configuration: CapacityConfiguration) async throws -> CapacityRunner {
         let scalers = configuration.scalers
         let needsAutoScaling = scalers.contains { if case .autoScalingGroup = $0.target { true } else { false } }
-        let cloudWatchRegions = Set(scalers.compactMap { scaler -> String?? in
-            if case let .cloudWatch(source) = scaler.datastore { return .some(source.region) } else { return nil }
-        })
+        // nil is a region too: the process's default.
+        var cloudWatchRegions: Set<String?> = []
+        for case let .cloudWatch(source) in scalers.map(\.datastore) { cloudWatchRegions.insert(source.region) }
         var cloudWatch: [String?: LiveCloudWatchClient] = [:]
         var autoScaling: LiveAutoScalingClient?
         if needsAutoScaling || !cloudWatchRegions.isEmpty {

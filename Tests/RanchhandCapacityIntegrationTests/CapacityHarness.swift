@@ -34,6 +34,12 @@ enum CapacityHarness {
         }
     }
 
+    /// A runner for Deployment targets in `sandbox`, reading Prometheus; a new one is what a new
+    /// Lambda invocation would build.
+    static func deploymentRunner(_ sandbox: Sandbox) -> CapacityRunner {
+        CapacityRunner(reader: reader(), targets: CapacityTargets(autoScaling: nil, kubernetes: kubernetes(sandbox)), logger: logger)
+    }
+
     /// A sandbox holding one RKE2 cluster with `deployment`, stopped however `body` ends.
     static func withSandbox(cluster: RancherClusterID, deployment: SandboxDeployment, _ body: (Sandbox) async throws -> Void) async throws {
         let sandbox = try await Sandbox.start(SandboxConfiguration())

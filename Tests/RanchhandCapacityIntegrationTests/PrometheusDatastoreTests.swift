@@ -63,9 +63,7 @@ struct PrometheusDatastoreTests {
                     datastore: {kind: prometheus, endpoint: "\(endpoint)", query: \(PrometheusServer.metric), step: 1m}
                     strategy: {kind: predictive, unitCapacity: 10}
                 """)
-            let runner = CapacityRunner(reader: CapacityHarness.reader(),
-                                        targets: CapacityTargets(autoScaling: nil, kubernetes: CapacityHarness.kubernetes(sandbox)),
-                                        logger: CapacityHarness.logger)
+            let runner = CapacityHarness.deploymentRunner(sandbox)
             // 1995-07-16 16:00Z, a weekday afternoon: ~100-200 requests a minute.
             let now = PrometheusServer.backfillStart.addingTimeInterval(15 * 86_400 + 12 * 3600)
             let first = await runner.evaluate(configuration.scalers[0], now: now, dryRun: false)
@@ -103,18 +101,13 @@ struct PrometheusDatastoreTests {
                     datastore: {kind: prometheus, endpoint: "\(endpoint)", query: \(PrometheusServer.metric), step: 1m}
                     strategy: {kind: threshold, lower: 0.5, upper: 2}
                 """)
-            let runner = CapacityRunner(reader: CapacityHarness.reader(),
-                                        targets: CapacityTargets(autoScaling: nil, kubernetes: CapacityHarness.kubernetes(sandbox)),
-                                        logger: CapacityHarness.logger)
+            let runner = CapacityHarness.deploymentRunner(sandbox)
             let now = PrometheusServer.backfillStart.addingTimeInterval(15 * 86_400 + 12 * 3600)
             let first = await runner.evaluate(configuration.scalers[0], now: now, dryRun: false)
             #expect(first.decision?.reason == .aboveUpperThreshold, "\(first.jsonLine)")
             #expect(first.decision?.desired == 5)
             // A second runner (a new Lambda invocation) two minutes later: still warming up.
-            let second = await CapacityRunner(reader: CapacityHarness.reader(),
-                                              targets: CapacityTargets(autoScaling: nil, kubernetes: CapacityHarness.kubernetes(sandbox)),
-                                              logger: CapacityHarness.logger)
-                .evaluate(configuration.scalers[0], now: now.addingTimeInterval(120), dryRun: false)
+            let second = await CapacityHarness.deploymentRunner(sandbox).evaluate(configuration.scalers[0], now: now.addingTimeInterval(120), dryRun: false)
             #expect(second.decision?.reason == .warmingUp(until: now.addingTimeInterval(600)), "\(second.jsonLine)")
             #expect(second.action == .unchanged)
             let deployment = await sandbox.world.deployment(NamespacedName(namespace: "web", name: "api"), in: "c-m-threshold")
