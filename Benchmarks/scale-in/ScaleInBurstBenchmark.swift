@@ -71,7 +71,7 @@ struct ScaleInBurstBenchmark: AsyncParsableCommand {
 
         let before = Self.childrenUsage()
         let started = ContinuousClock.now
-        let child = try HandlerProcess.start(binary: binary, arguments: [
+        let child = try BackgroundProcess.start(URL(fileURLWithPath: binary), arguments: [
             "poll", "--queue-url", created.queueUrl, "--metrics-address", "127.0.0.1:0", "--concurrency", "\(concurrency)",
             "--poll-interval", "0.05", "--heartbeat-interval", "10", "--retry-delay", "1", "--log-level", logLevel,
         ], environment: [
@@ -121,49 +121,8 @@ struct ScaleInBurstBenchmark: AsyncParsableCommand {
     }
 }
 
-/// The handler binary as a child process, its stderr (JSON log lines) drained into memory.
-final class HandlerProcess: @unchecked Sendable {
-    let process: Process
-    private let lock = NSLock()
-    private var errorText = ""
-    var standardError: String { lock.withLock { errorText } }
-
-    static func start(binary: String, arguments: [String], environment: [String: String]) throws -> HandlerProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { current, _ in current }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        let child = HandlerProcess(process: process)
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            // Keep the head (start-up lines) and a tail for errors; not the whole log.
-            child.lock.withLock {
-                child.errorText += String(decoding: data, as: UTF8.self)
-                if child.errorText.count > 200_000 { child.errorText = String(child.errorText.prefix(20_000) + child.errorText.suffix(50_000)) }
-            }
-        }
-        try process.run()
-        return child
-    }
-
-    private init(process: Process) { self.process = process }
-
-    func metricsURL() async throws -> String {
-        for _ in 0..<600 {
-            for line in standardError.split(separator: "\n") where line.contains("metrics endpoint listening") {
-                if let range = line.range(of: #"http://[^"]+"#, options: .regularExpression) { return String(line[range]) }
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ValidationError("no metrics endpoint announced: \(standardError.suffix(2000))")
-    }
-
+/// What the benchmark reads of the handler process, from /proc.
+extension BackgroundProcess {
     /// utime and stime (seconds) from /proc/<pid>/stat, fields 14 and 15 after the command name.
     func cpuFromProc() throws -> (user: Double, system: Double) {
         let stat = try String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)
@@ -179,15 +138,5 @@ final class HandlerProcess: @unchecked Sendable {
         let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
         return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
-    }
-
-    func terminate(within timeout: Duration) async throws -> Int32 {
-        process.terminate()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { throw ValidationError("the handler is still running \(timeout) after SIGTERM") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return process.terminationStatus
     }
 }

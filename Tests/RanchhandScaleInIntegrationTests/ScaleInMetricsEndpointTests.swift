@@ -19,7 +19,7 @@ import Testing
         try await harness.seed.terminate(group.instanceIds[0])
         try await harness.seed.terminate(group.instanceIds[1])
 
-        let poller = try PollerProcess.start(arguments: [
+        let poller = try BackgroundProcess.start(ChildProcess.builtProduct("ranchhand-scale-in"), arguments: [
             "poll", "--queue-url", try #require(group.queueUrl), "--metrics-address", "127.0.0.1:0", "--concurrency", "2", "--retry-delay", "1",
         ], environment: [
             "AWS_ENDPOINT_URL": try await MotoServer.shared.endpoints().moto, "AWS_REGION": "us-east-1",
@@ -50,66 +50,5 @@ import Testing
 
     static func scrape(_ url: String, timeout: Duration = .seconds(5)) async throws -> HTTPResponse {
         try await AWSTestContext.transport.send(HTTPRequest(method: "GET", url: url, timeout: timeout), service: "metrics", operation: "scrape")
-    }
-}
-
-/// The debug `ranchhand-scale-in` binary as a child process, its stderr (JSON log lines) collected.
-final class PollerProcess: @unchecked Sendable {
-    let process: Process
-    private let lock = NSLock()
-    private var errorText = ""
-
-    var standardError: String { lock.withLock { errorText } }
-
-    static func start(arguments: [String], environment: [String: String]) throws -> PollerProcess {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ranchhand-scale-in")
-        let path = FileManager.default.fileExists(atPath: binary.path)
-            ? binary.path : ChildProcess.repositoryRoot.appendingPathComponent(".build/debug/ranchhand-scale-in").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { current, _ in current }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        let child = PollerProcess(process: process)
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            child.lock.withLock { child.errorText += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
-        return child
-    }
-
-    private init(process: Process) { self.process = process }
-
-    /// The URL from the `metrics endpoint listening` log line (the kernel chose the port).
-    func metricsURL(timeout: Duration = .seconds(30)) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            for line in standardError.split(separator: "\n") where line.contains("metrics endpoint listening") {
-                if let range = line.range(of: #"http://[^"]+"#, options: .regularExpression) { return String(line[range]) }
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ChildProcess.Failure(description: "no metrics endpoint announced; stderr: \(standardError.suffix(2000))")
-    }
-
-    /// SIGTERM, then the exit status (the poller finishes its current long poll first).
-    func terminate(within timeout: Duration) async throws -> Int32 {
-        process.terminate()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { throw ChildProcess.Failure(description: "still running \(timeout) after SIGTERM") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return process.terminationStatus
-    }
-
-    func kill() {
-        if process.isRunning { process.terminate() }
     }
 }
