@@ -30,8 +30,11 @@ struct SandboxKubernetesTests {
         #expect(second.json["details"]?["causes"]?.arrayValue?.first?["reason"]?.stringValue == "DisruptionBudget")
         let gone = await kube(world, "POST", "/api/v1/namespaces/default/pods/web-7d4b9c-0/eviction", body: Self.eviction)
         #expect(gone.status == 404)
-        // A replacement scheduled elsewhere lets the next eviction through.
-        await world.addPod(SandboxPod(name: "web-7d4b9c-3", nodeName: "edge-worker-2", labels: ["app": "web"]), in: SandboxWorld.standardRKE2Cluster)
+        // The ReplicaSet's replacement for web-0 runs elsewhere once started, and lets the next eviction through.
+        let replacements = await world.pods(in: SandboxWorld.standardRKE2Cluster).filter { $0.labels["app"] == "web" && !["web-7d4b9c-1", "web-7d4b9c-2"].contains($0.name) }
+        #expect(replacements.map(\.phase) == ["Pending"])
+        #expect(replacements.first?.nodeName != "edge-worker-1")
+        world.clock.advance(by: .seconds(2))
         #expect(await kube(world, "POST", "/api/v1/namespaces/default/pods/web-7d4b9c-1/eviction",
                            body: Self.eviction.replacingOccurrences(of: "-0", with: "-1")).status == 201)
     }

@@ -40,7 +40,8 @@ extension SandboxWorld {
     }
 
     func renderPod(_ pod: SandboxPod) -> JSONValue {
-        var meta = metadata(name: pod.name, namespace: pod.namespace, uid: "pod-\(pod.namespace)-\(pod.name)", resourceVersion: revision, labels: pod.labels)
+        var meta = metadata(name: pod.name, namespace: pod.namespace, uid: "pod-\(pod.namespace)-\(pod.name)", resourceVersion: revision, labels: pod.labels,
+                            annotations: pod.annotations)
         if let owner = pod.ownerKind {
             meta["ownerReferences"] = .array([.object([
                 "apiVersion": .string("apps/v1"), "kind": .string(owner), "name": .string(pod.name.split(separator: "-").dropLast().joined(separator: "-")),

@@ -42,10 +42,13 @@ public struct SandboxPod: Sendable, Hashable {
     public var ownerKind: String?
     public var phase: String
     public var usesEmptyDir: Bool
+    public var annotations: [String: String]
+    /// A replacement a controller created: `Pending` until this instant, then `Running`.
+    var runsAt: SandboxClock.Instant?
 
     public init(
         namespace: String = "default", name: String, nodeName: String, labels: [String: String] = [:], ownerKind: String? = "ReplicaSet",
-        phase: String = "Running", usesEmptyDir: Bool = false
+        phase: String = "Running", usesEmptyDir: Bool = false, annotations: [String: String] = [:]
     ) {
         self.namespace = namespace
         self.name = name
@@ -54,6 +57,7 @@ public struct SandboxPod: Sendable, Hashable {
         self.ownerKind = ownerKind
         self.phase = phase
         self.usesEmptyDir = usesEmptyDir
+        self.annotations = annotations
     }
 
     public var id: NamespacedName { NamespacedName(namespace: namespace, name: name) }

@@ -7,6 +7,12 @@ public struct SandboxBehaviour: Sendable {
     public var drainDuration: Duration = .seconds(30)
     /// When set, drains fail with this message (ignorable messages leave the node `cordoned`).
     public var drainFailure: String?
+    /// Per node (by node name), when set: how long its drain runs and whether it fails, overriding
+    /// `drainDuration`/`drainFailure` — for fleets whose drains differ (seeded distributions).
+    public var drainScript: (@Sendable (String) -> SandboxDrainScript)?
+    /// How long a pod a ReplicaSet or StatefulSet recreates after an eviction stays `Pending`
+    /// (PodDisruptionBudgets count only running pods) before it runs.
+    public var replacementStartDuration: Duration = .seconds(2)
     /// How long a deleted node shows `removing`, and a deleted Machine `Deleting`.
     public var removalDuration: Duration = .seconds(10)
     /// How long after creation a registration token's commands stay empty.
@@ -25,4 +31,14 @@ public struct SandboxBehaviour: Sendable {
     public var watchHistoryLimit = 1000
 
     public init() {}
+}
+
+/// One node's drain: it runs `duration`, then succeeds or fails with `failure` (pods stay bound).
+public struct SandboxDrainScript: Sendable, Hashable {
+    public var duration: Duration
+    public var failure: String?
+    public init(duration: Duration, failure: String? = nil) {
+        self.duration = duration
+        self.failure = failure
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RanchhandClients
 
 /// How a cluster was built, which decides how its nodes are deleted.
@@ -143,4 +144,15 @@ public struct SandboxRegistrationToken: Sendable, Hashable {
     public var created: SandboxClock.Instant
     /// Commands stay empty until then, as Rancher fills them in asynchronously.
     public var commandsReadyAt: SandboxClock.Instant
+}
+
+/// One deletion the fake was asked for: which node, how (the v3 node or its Machine), when, and the
+/// pods (other than DaemonSet pods and finished ones) still bound to the node at that moment.
+public struct SandboxDeletion: Sendable, Hashable {
+    public enum Kind: String, Sendable { case v3Node = "v3-node", machine }
+    public var nodeName: String
+    public var clusterID: RancherClusterID
+    public var kind: Kind
+    public var at: Date
+    public var podsBound: [String]
 }

@@ -82,6 +82,11 @@ extension SandboxWorld {
     /// policy/v1 semantics: refused while any budget selecting the pod would drop below `minAvailable`.
     func evict(_ id: NamespacedName, in clusterID: RancherClusterID, dryRun: Bool) -> EvictionResult {
         settle()
+        return evictSettled(id, in: clusterID, dryRun: dryRun)
+    }
+
+    /// The eviction itself, for callers already settling the world (a drain finishing).
+    func evictSettled(_ id: NamespacedName, in clusterID: RancherClusterID, dryRun: Bool) -> EvictionResult {
         guard var objects = kubernetes[clusterID], let pod = objects.pods[id] else { return .notFound }
         for budget in objects.budgets where budget.selects(pod) {
             let healthy = objects.pods.values.filter { budget.selects($0) && $0.phase == "Running" }.count
@@ -90,8 +95,31 @@ extension SandboxWorld {
         if !dryRun {
             objects.pods.removeValue(forKey: id)
             revision += 1
+            if let replacement = replacement(for: pod, in: clusterID, pods: objects.pods) { objects.pods[replacement.id] = replacement }
             kubernetes[clusterID] = objects
         }
         return .evicted
+    }
+
+    /// What the pod's controller does once it is evicted: a ReplicaSet's or StatefulSet's pod comes
+    /// back, Running at once, on the schedulable worker with the fewest pods — so a budget that
+    /// blocked one eviction lets the next through, as in a real cluster. Bare and Job pods do not.
+    private func replacement(for pod: SandboxPod, in clusterID: RancherClusterID, pods: [NamespacedName: SandboxPod]) -> SandboxPod? {
+        guard pod.ownerKind == "ReplicaSet" || pod.ownerKind == "StatefulSet" else { return nil }
+        let candidates = nodes.values.filter { node in
+            node.clusterID == clusterID && node.roles.contains(.worker) && node.ready && !node.unschedulable
+                && node.removalCompletes == nil && node.nodeName != pod.nodeName
+        }
+        let load = { (name: String) in pods.values.filter { $0.nodeName == name }.count }
+        guard let target = candidates.min(by: { (load($0.nodeName), $0.nodeName) < (load($1.nodeName), $1.nodeName) }) else { return nil }
+        var next = pod
+        next.nodeName = target.nodeName
+        next.phase = "Pending"
+        next.runsAt = clock.now.advanced(by: behaviour.replacementStartDuration)
+        if pod.ownerKind == "ReplicaSet" {
+            let stem = pod.name.split(separator: "-").dropLast().joined(separator: "-")
+            next.name = "\(stem)-\(random.string(5, from: "bcdfghjklmnpqrstvwxz2456789"))"
+        }
+        return next
     }
 }

@@ -6,14 +6,27 @@ extension SandboxWorld {
         let now = clock.now
         for (id, node) in nodes {
             if case .running(let completes, let failure) = node.drain, completes <= now {
-                nodes[id]?.drain = failure.map { .failed(message: $0) } ?? .succeeded
-                if failure == nil { evictAll(from: node) }
+                let blocked = failure == nil ? evictAll(from: node) : []
+                let budgetFailure = blocked.first.map { pod in
+                    "[error when evicting pods/\"\(pod.name)\" -n \"\(pod.namespace)\" (will retry after 5s): "
+                        + "Cannot evict pod as it would violate the pod's disruption budget.]"
+                }
+                nodes[id]?.drain = (failure ?? budgetFailure).map { .failed(message: $0) } ?? .succeeded
                 revision += 1
             }
             if let removal = node.removalCompletes, removal <= now { finishRemoval(of: id) }
         }
         for (ref, machine) in machines {
             if let completes = machine.deletionCompletes, completes <= now { finishDeletion(of: ref) }
+        }
+        for (cluster, objects) in kubernetes {
+            for (id, pod) in objects.pods {
+                if let runsAt = pod.runsAt, runsAt <= now {
+                    kubernetes[cluster]?.pods[id]?.phase = "Running"
+                    kubernetes[cluster]?.pods[id]?.runsAt = nil
+                    revision += 1
+                }
+            }
         }
     }
 
@@ -31,9 +44,14 @@ extension SandboxWorld {
             node.drain = nil
         case .drain:
             let timeout = Duration.seconds(options?.timeout ?? 120)
-            let finishesIn = min(behaviour.drainDuration, timeout)
-            let failure = behaviour.drainDuration > timeout
-                ? "Drain failed: drain did not complete within \(options?.timeout ?? 120)s" : behaviour.drainFailure
+            let script = behaviour.drainScript?(node.nodeName) ?? SandboxDrainScript(duration: behaviour.drainDuration, failure: behaviour.drainFailure)
+            var finishesIn = min(script.duration, timeout)
+            var failure = script.duration > timeout ? "Drain failed: drain did not complete within \(options?.timeout ?? 120)s" : script.failure
+            if let refusal = drainRefusal(for: node, options: options) {
+                // kubectl drain checks every pod before evicting any: it fails at once, pods in place.
+                finishesIn = .zero
+                failure = refusal
+            }
             node.unschedulable = true
             node.drain = .running(completes: clock.now.advanced(by: finishesIn), failure: failure)
         case .stopDrain:
@@ -44,11 +62,30 @@ extension SandboxWorld {
         return node
     }
 
+    /// kubectl drain's pod filters (k8s.io/kubectl/pkg/drain/filters.go), whose messages Rancher's
+    /// `Drained` condition carries: bare pods need `force`, emptyDir pods `deleteLocalData`.
+    func drainRefusal(for node: SandboxNode, options: DrainOptions?) -> String? {
+        let pods = (kubernetes[node.clusterID]?.pods.values).map { $0.filter { $0.nodeName == node.nodeName } } ?? []
+        let bare = pods.filter { $0.ownerKind == nil }.map(\.id.description).sorted()
+        if !bare.isEmpty, options?.force != true {
+            return "cannot delete Pods not managed by ReplicationController, ReplicaSet, Job, DaemonSet or StatefulSet "
+                + "(use --force to override): \(bare.joined(separator: ", "))"
+        }
+        let local = pods.filter { $0.usesEmptyDir && $0.ownerKind != "DaemonSet" }.map(\.id.description).sorted()
+        if !local.isEmpty, options?.deleteLocalData != true {
+            return "cannot delete Pods with local storage (use --delete-emptydir-data to override): \(local.joined(separator: ", "))"
+        }
+        return nil
+    }
+
     /// `DELETE /v3/nodes/<id>`: the node shows `removing` for `removalDuration`, then is gone.
     func requestRemoval(of id: RancherNodeID) -> SandboxNode? {
         settle()
         guard var node = nodes[id] else { return nil }
-        if node.removalCompletes == nil { node.removalCompletes = clock.now.advanced(by: behaviour.removalDuration) }
+        if node.removalCompletes == nil {
+            node.removalCompletes = clock.now.advanced(by: behaviour.removalDuration)
+            logDeletion(of: node, kind: .v3Node)
+        }
         nodes[id] = node
         revision += 1
         return node
@@ -60,6 +97,7 @@ extension SandboxWorld {
         settle()
         guard var machine = machines[ref] else { return nil }
         if machine.deletionRequested == nil {
+            if let node = nodes.values.first(where: { $0.machine == ref }) { logDeletion(of: node, kind: .machine) }
             machine.deletionRequested = clock.now
             machine.deletionCompletes = clock.now.advanced(by: behaviour.removalDuration)
             for (id, node) in nodes where node.machine == ref && node.removalCompletes == nil {
@@ -69,6 +107,14 @@ extension SandboxWorld {
         machines[ref] = machine
         revision += 1
         return machine
+    }
+
+    private func logDeletion(of node: SandboxNode, kind: SandboxDeletion.Kind) {
+        let bound = (kubernetes[node.clusterID]?.pods.values).map { pods in
+            pods.filter { $0.nodeName == node.nodeName && $0.ownerKind != "DaemonSet" && $0.phase != "Succeeded" && $0.phase != "Failed" }
+        } ?? []
+        deletionLog.append(SandboxDeletion(nodeName: node.nodeName, clusterID: node.clusterID, kind: kind, at: clock.date(at: clock.now),
+                                           podsBound: bound.map(\.id.description).sorted()))
     }
 
     private func finishRemoval(of id: RancherNodeID) {
@@ -107,11 +153,15 @@ extension SandboxWorld {
         }
     }
 
-    /// A finished drain leaves only DaemonSet and mirror pods behind.
-    private func evictAll(from node: SandboxNode) {
-        guard var objects = kubernetes[node.clusterID] else { return }
-        objects.pods = objects.pods.filter { $0.value.nodeName != node.nodeName || $0.value.ownerKind == "DaemonSet" }
-        kubernetes[node.clusterID] = objects
+    /// A finished drain evicts every pod but DaemonSet pods, honouring PodDisruptionBudgets as
+    /// kubectl drain does; the pods a budget kept are returned (the drain then fails).
+    private func evictAll(from node: SandboxNode) -> [NamespacedName] {
+        let bound = (kubernetes[node.clusterID]?.pods.values).map { $0.filter { $0.nodeName == node.nodeName && $0.ownerKind != "DaemonSet" } } ?? []
+        var blocked: [NamespacedName] = []
+        for pod in bound.sorted(by: { $0.id < $1.id }) {
+            if case .refused = evictSettled(pod.id, in: node.clusterID, dryRun: false) { blocked.append(pod.id) }
+        }
+        return blocked
     }
 
     // MARK: Registration tokens

@@ -15,6 +15,8 @@ public actor SandboxWorld {
     var tokens: [RegistrationTokenID: SandboxRegistrationToken] = [:]
     var kubernetes: [RancherClusterID: KubernetesObjects] = [:]
     var imdsTokens: [String: SandboxClock.Instant] = [:]
+    /// Every first deletion request of a v3 node or Machine, with what was still bound to the node.
+    public internal(set) var deletionLog: [SandboxDeletion] = []
     /// The Kubernetes resourceVersion counter, shared by every object.
     var revision = 100
     /// The CA `/v3/settings/cacerts` serves (empty when serving only plain HTTP).
