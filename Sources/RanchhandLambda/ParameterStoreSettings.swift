@@ -34,7 +34,8 @@ public struct ParameterStoreSettings: Sendable, CustomStringConvertible {
     }
 
     public var optionsParameterName: String { prefix + "options" }
-    public var rancherTokenParameterName: String { prefix + "rancher-token" }
+    public var rancherTokenParameterName: String { Self.rancherTokenParameterName(prefix: prefix) }
+    public static func rancherTokenParameterName(prefix: String) -> String { normalised(prefix) + "rancher-token" }
 
     /// Reads `<prefix>options` (required) and `<prefix>rancher-token` (a SecureString; only its
     /// absence is tolerated here — `rancherToken()` fails for a tool that needs it).

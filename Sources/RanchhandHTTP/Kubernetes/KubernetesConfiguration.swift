@@ -6,6 +6,8 @@ public struct KubernetesConfiguration: Sendable {
     /// `https://10.0.0.10:6443` or `https://rancher.example.com/k8s/clusters/c-m-xxxx`.
     public var baseURL: String
     public var bearerToken: String
+    /// Shared with the Rancher client when going through its proxy, so a rotated token is re-read once.
+    public var tokenSource: BearerTokenSource
     public var trust: TLSTrust
     public var userAgent: String
     public var requestTimeout: Duration
@@ -15,12 +17,14 @@ public struct KubernetesConfiguration: Sendable {
 
     public init(
         baseURL: String, bearerToken: String, trust: TLSTrust = .systemRoots, userAgent: String = "ranchhand/1.0",
-        requestTimeout: Duration = .seconds(60), retryPolicy: RetryPolicy = .standard, listPageLimit: Int = 500
+        requestTimeout: Duration = .seconds(60), retryPolicy: RetryPolicy = .standard, listPageLimit: Int = 500,
+        tokenSource: BearerTokenSource? = nil
     ) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.bearerToken = bearerToken
+        self.tokenSource = tokenSource ?? BearerTokenSource(bearerToken)
         self.trust = trust
         self.userAgent = userAgent
         self.requestTimeout = requestTimeout
@@ -37,6 +41,7 @@ public struct KubernetesConfiguration: Sendable {
     /// client resolved (`LiveRancherClient.resolvedTrust()`), so a pinned CA stays pinned.
     public static func throughRancher(_ rancher: RancherConfiguration, cluster: RancherClusterID, trust: TLSTrust) -> Self {
         Self(baseURL: "\(rancher.baseURL)/k8s/clusters/\(URLEncoding.pathSegment(cluster.rawValue))", bearerToken: rancher.token.value,
-             trust: trust, userAgent: rancher.userAgent, requestTimeout: rancher.requestTimeout, retryPolicy: rancher.retryPolicy)
+             trust: trust, userAgent: rancher.userAgent, requestTimeout: rancher.requestTimeout, retryPolicy: rancher.retryPolicy,
+             tokenSource: rancher.tokenSource)
     }
 }

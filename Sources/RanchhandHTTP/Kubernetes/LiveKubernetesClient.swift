@@ -19,7 +19,7 @@ public struct LiveKubernetesClient<C: Clock & Sendable>: KubernetesClient where 
                             metadata: ["server": "\(configuration.baseURL)"])
         }
         self.api = BearerJSONAPI(
-            service: "kubernetes", baseURL: configuration.baseURL, bearerToken: configuration.bearerToken,
+            service: "kubernetes", baseURL: configuration.baseURL, token: configuration.tokenSource,
             userAgent: configuration.userAgent, timeout: configuration.requestTimeout, retryPolicy: configuration.retryPolicy,
             transport: transport, clock: clock, unitRandom: unitRandom,
             trust: { () throws(ClientError) -> TLSTrust in trust }, parseError: KubernetesErrors.parse, logger: logger)

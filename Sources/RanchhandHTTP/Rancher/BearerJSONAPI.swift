@@ -9,7 +9,7 @@ struct BearerJSONAPI<C: Clock & Sendable>: Sendable where C.Duration == Duration
     let service: String
     /// Requests go to `baseURL + path`; links a server sends are resolved against `origin`.
     let baseURL: String
-    let bearerToken: String
+    let token: BearerTokenSource
     let userAgent: String
     var timeout: Duration
     let retryPolicy: RetryPolicy
@@ -30,9 +30,25 @@ struct BearerJSONAPI<C: Clock & Sendable>: Sendable where C.Duration == Duration
         idempotency: Idempotency, operation: String, passing: Set<Int> = [], passIf: (@Sendable (HTTPResponse) -> Bool)? = nil,
         absolute: Bool = false
     ) async throws(ClientError) -> HTTPResponse {
+        let used = await token.token()
+        do {
+            return try await attempt(method, pathAndQuery, body: body, contentType: contentType, idempotency: idempotency, operation: operation,
+                                     passing: passing, passIf: passIf, absolute: absolute, token: used)
+        } catch where error.statusCode == 401 {
+            guard let replacement = await token.replacement(after: used) else { throw error }
+            logger.notice("\(service) answered 401; trying again with the re-read token", metadata: ["operation": "\(operation)"])
+            return try await attempt(method, pathAndQuery, body: body, contentType: contentType, idempotency: idempotency, operation: operation,
+                                     passing: passing, passIf: passIf, absolute: absolute, token: replacement)
+        }
+    }
+
+    private func attempt(
+        _ method: String, _ pathAndQuery: String, body: [UInt8]?, contentType: String, idempotency: Idempotency, operation: String,
+        passing: Set<Int>, passIf: (@Sendable (HTTPResponse) -> Bool)?, absolute: Bool, token: String
+    ) async throws(ClientError) -> HTTPResponse {
         let url = (absolute ? origin : baseURL) + pathAndQuery
         var headers = [
-            HTTPRequest.Header("Authorization", "Bearer \(bearerToken)"),
+            HTTPRequest.Header("Authorization", "Bearer \(token)"),
             HTTPRequest.Header("User-Agent", userAgent),
             HTTPRequest.Header("Accept", "application/json"),
         ]

@@ -39,7 +39,7 @@ public struct LiveRancherClient<C: Clock & Sendable>: RancherClient where C.Dura
             }
         }
         self.api = BearerJSONAPI(
-            service: "rancher", baseURL: configuration.baseURL, bearerToken: configuration.token.value,
+            service: "rancher", baseURL: configuration.baseURL, token: configuration.tokenSource,
             userAgent: configuration.userAgent, timeout: configuration.requestTimeout, retryPolicy: configuration.retryPolicy,
             transport: transport, clock: clock, unitRandom: unitRandom,
             trust: { () async throws(ClientError) -> TLSTrust in try await pin.trust(resolve) },

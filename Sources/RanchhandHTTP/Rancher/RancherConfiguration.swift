@@ -30,6 +30,8 @@ public struct RancherConfiguration: Sendable {
     /// `https://rancher.example.com` (a path prefix is allowed; no trailing slash needed).
     public var baseURL: String
     public var token: RancherAPIToken
+    /// What requests send: `token`, replaced by a re-read after a 401 when the configuration has one.
+    public var tokenSource: BearerTokenSource
     public var trust: RancherTrustMode
     /// Never a browser's: a `mozilla` User-Agent makes Rancher demand a CSRF token on writes.
     public var userAgent: String
@@ -43,12 +45,13 @@ public struct RancherConfiguration: Sendable {
     public init(
         baseURL: String, token: RancherAPIToken, trust: RancherTrustMode = .system, userAgent: String = "ranchhand/1.0",
         requestTimeout: Duration = .seconds(60), retryPolicy: RetryPolicy = .standard, pageLimit: Int? = nil,
-        registrationPollInterval: Duration = .seconds(3)
+        registrationPollInterval: Duration = .seconds(3), tokenReread: (@Sendable () async throws(ClientError) -> String)? = nil
     ) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.token = token
+        self.tokenSource = BearerTokenSource(token.value, reread: tokenReread)
         self.trust = trust
         self.userAgent = userAgent.lowercased().contains("mozilla") ? "ranchhand/1.0" : userAgent
         self.requestTimeout = requestTimeout

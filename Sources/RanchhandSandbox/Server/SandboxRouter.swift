@@ -65,7 +65,9 @@ struct SandboxRouter: Sendable {
         case ("GET", "/v3/settings/cacerts"): return .reply(await world.rancherReply(request))
         default: break
         }
-        guard authenticated(request) else { return .reply(.rancherError(401, "Unauthorized", "must authenticate")) }
+        guard authenticated(request, token: await world.rotatedAPIToken ?? apiToken) else {
+            return .reply(.rancherError(401, "Unauthorized", "must authenticate"))
+        }
         if path.hasPrefix("/k8s/clusters/") {
             let rest = path.dropFirst("/k8s/clusters/".count)
             let cluster = RancherClusterID(String(rest.prefix { $0 != "/" }))
@@ -83,7 +85,7 @@ struct SandboxRouter: Sendable {
     }
 
     /// Bearer, or Basic with the token as `name:key` (Rancher decodes URL-safe base64).
-    private func authenticated(_ request: SandboxRequest) -> Bool {
+    private func authenticated(_ request: SandboxRequest, token apiToken: String) -> Bool {
         guard let header = request.header("Authorization") else { return false }
         let lower = header.lowercased()
         if lower.hasPrefix("bearer ") { return header.dropFirst(7).trimmingSpaces == apiToken }

@@ -35,6 +35,11 @@ public actor SandboxWorld {
     // MARK: Configuring
 
     public func update(_ change: @Sendable (inout SandboxBehaviour) -> Void) { change(&behaviour) }
+
+    /// The API token that authenticates from now on, as after an operator rotated it in Rancher: the
+    /// one the sandbox started with is answered 401.
+    public private(set) var rotatedAPIToken: String?
+    public func rotateAPIToken(to token: String) { rotatedAPIToken = token }
     public func updateIMDS(_ change: @Sendable (inout IMDSConfiguration) -> Void) { change(&imds) }
 
     @discardableResult
