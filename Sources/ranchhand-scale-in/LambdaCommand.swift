@@ -18,6 +18,10 @@ struct LambdaCommand: AsyncParsableCommand {
             parsed exactly as if given here, and the Rancher token from the SecureString <prefix>rancher-token; \
             a missing parameter or a bad option is reported to Lambda as an init error. Without it, the \
             environment (RANCHER_URL, RANCHER_TOKEN_PARAMETER or RANCHER_TOKEN, RANCHHAND_CLUSTER, …).
+
+            While an invocation runs, every hook waiting in Terminating:Wait in the groups named by --group \
+            or --group-prefix is heart-beaten (not only the one being handled), so hooks queued behind long \
+            drains do not expire. A scheduled event (the stack's reconcile rule) runs the reconcile pass.
             """
     )
 
@@ -62,7 +66,7 @@ struct LambdaCommand: AsyncParsableCommand {
         let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: wiring.transport)
         let handler: any EventRecordHandler
         do {
-            handler = try await wiring.handler(aws: try await wiring.aws())
+            handler = try await wiring.handler(aws: try await wiring.aws(), keepsWaitingHooks: true)
         } catch {
             await LambdaLoop.reportInitializationError("\(error)", api: api, logger: wiring.logger)
             await wiring.transport.shutdown()

@@ -19,6 +19,9 @@ struct PollCommand: AsyncParsableCommand {
             "metrics endpoint listening") the poller serves GET /metrics in the Prometheus text format: \
             ranchhand_scale_in_total{decision,outcome}, counted since the process started. The endpoint \
             stops with the poller.
+
+            Beside the workers, one loop heart-beats every hook waiting in Terminating:Wait in the groups \
+            of --group/--group-prefix, and a timer runs the reconcile pass every --reconcile-interval seconds.
             """
     )
 
@@ -27,6 +30,8 @@ struct PollCommand: AsyncParsableCommand {
     @Option(help: "Messages handled at once (1-10).") var concurrency = 4
     @Option(help: "Visibility timeout kept on a message while it is handled, in seconds.") var visibilityTimeout = 120
     @Option(help: "Seconds before a message whose work must resume later comes back.") var retryDelay = 60
+    @Option(help: "Seconds between reconcile passes (hooks nobody handles, nodes of vanished instances); 0 turns them off.")
+    var reconcileInterval = 300
     @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464). Off unless given.",
                                valueName: "host:port"))
     var metricsAddress: String?
@@ -43,6 +48,9 @@ struct PollCommand: AsyncParsableCommand {
         let metrics = metricsAddress.map { _ in ScaleInMetrics() }
         let handler = try await wiring.handler(aws: aws, extraObservers: metrics.map { [$0] } ?? [])
         let stop = ShutdownSignal.install()
+        // One keeper and one reconcile timer for the process, beside the workers.
+        let keeper = wiring.keeper(world: handler.world, autoScaling: LiveAutoScalingClient(sender: aws))
+        let background = Task { await Self.background(keeper: keeper, handler: handler, every: reconcileInterval, wiring: wiring) }
         var endpoint: PrometheusEndpoint?
         if let metrics, let address = metricsAddress.flatMap(PrometheusEndpoint.Address.init(parsing:)) {
             endpoint = try await PrometheusEndpoint.start(at: address, logger: wiring.logger) { await metrics.prometheusText() }
@@ -52,8 +60,26 @@ struct PollCommand: AsyncParsableCommand {
         let poller = SQSPoller(sqs: LiveSQSClient(sender: aws), processor: BatchProcessor(handler: handler), settings: settings, logger: wiring.logger)
         wiring.logger.info("polling", metadata: ["queue": "\(queueURL)", "concurrency": "\(concurrency)"])
         let handled = await poller.run(shouldStop: { stop.isRaised })
+        background.cancel()
+        await background.value
         await endpoint?.stop()
         wiring.logger.info("stopped", metadata: ["messages_handled": "\(handled)"])
         await wiring.transport.shutdown()
+    }
+
+    static func background(keeper: WaitingHookKeeper?, handler: ScaleInRecordHandler, every seconds: Int, wiring: Wiring) async {
+        await withTaskGroup(of: Void.self) { group in
+            if let keeper { group.addTask { await keeper.run() } }
+            guard seconds > 0 else { return }
+            group.addTask {
+                while !Task.isCancelled {
+                    do { try await Task.sleep(for: .seconds(seconds)) } catch { return }
+                    let context = HandlingContext(deadline: Date().addingTimeInterval(TimeInterval(seconds)), logger: wiring.logger)
+                    if case .failure(let failure) = await handler.reconcile(dryRun: false, now: Date(), context: context) {
+                        wiring.logger.error("reconcile pass stopped", metadata: ["reason": "\(failure)"])
+                    }
+                }
+            }
+        }
     }
 }

@@ -9,29 +9,35 @@ import RanchhandLambda
 struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
-        abstract: "Find and fix what events missed: stale nodes of terminated instances, hooks nobody is handling.",
+        abstract: "Find and fix what events missed: hooks nobody is handling, nodes of vanished instances.",
         discussion: """
-            Run on a schedule. Nodes labelled with an instance id whose instance is terminated or gone are \
-            deleted (behind the quorum, control-plane and mass-deletion rules); instances of the given \
-            groups waiting in Terminating:Wait are handled like a fresh terminate hook. Messages in the \
-            dead-letter queue are alerted on by its CloudWatch alarm (infra/).
+            One pass, as the stack's schedule runs it in Lambda and the poller on its timer. Hooks waiting \
+            in Terminating:Wait in the groups of --group/--group-prefix for longer than \
+            --reconcile-take-over-after are handled like a fresh terminate event (drain, delete, complete); \
+            nodes stamped with an instance id whose instance is terminated or gone are deleted (the Machine \
+            for RKE2/K3s). Both go through the scale-in executor: the cluster gate, the etcd quorum and \
+            control-plane rules and the scale-in budget. An EC2 answer naming none of the stamped instances \
+            (a wrong region) or an empty node list stops the pass. --dry-run prints each plan and changes nothing.
             """
     )
 
     @OptionGroup var options: ScaleInOptions
-    @Option(name: .customLong("group"), help: "Auto Scaling groups whose waiting instances to handle (repeatable).") var groups: [String] = []
-    @Flag(help: "Report what would be done; change nothing.") var dryRun = false
+    @Flag(help: "Print what would be done (one plan per item); change nothing.") var dryRun = false
 
     func run() async throws {
         let wiring = try Wiring.make(options, label: "ranchhand.scale-in")
         let aws = try await wiring.aws()
         let handler = try await wiring.handler(aws: aws)
-        let reconciler = ScaleInReconciler(
-            rancher: try await wiring.rancher(aws: aws), ec2: LiveEC2Client(sender: aws), autoScaling: LiveAutoScalingClient(sender: aws),
-            handler: handler, cluster: try wiring.cluster(), groups: groups.map(AutoScalingGroupName.init(rawValue:)))
-        let findings = try await reconciler.run(dryRun: dryRun, context: HandlingContext(deadline: Date().addingTimeInterval(840), logger: wiring.logger))
-        for finding in findings { print(finding) }
-        if findings.isEmpty { print("nothing to reconcile") }
+        let context = HandlingContext(deadline: Date().addingTimeInterval(840), logger: wiring.logger)
+        let result = await handler.reconcile(dryRun: dryRun, now: Date(), context: context)
         await wiring.transport.shutdown()
+        switch result {
+        case .success(let findings):
+            for finding in findings { print(finding) }
+            if findings.isEmpty { print("nothing to reconcile") }
+        case .failure(let failure):
+            FileHandle.standardError.write(Data("ranchhand-scale-in reconcile: \(failure)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

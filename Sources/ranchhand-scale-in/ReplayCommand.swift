@@ -51,7 +51,7 @@ struct ReplayCommand: AsyncParsableCommand {
             let rancher = try await wiring.rancher(aws: aws)
             try await printPlans(world: LiveScaleInWorld(
                 rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: LiveAutoScalingClient(sender: aws),
-                cluster: try wiring.cluster(), breakerWindow: TimeInterval(options.breakerWindow)))
+                cluster: try wiring.cluster(), budgetWindow: TimeInterval(options.breakerWindow)))
             return
         }
         let processor = BatchProcessor(handler: try await wiring.handler(aws: aws))

@@ -1,5 +1,7 @@
+import Foundation
 import ArgumentParser
 import RanchhandClients
+import RanchhandEvents
 import RanchhandHandlers
 
 /// Everything the scale-in handler is configured with. Flags win over environment variables
@@ -27,8 +29,9 @@ struct ScaleInOptions: ParsableArguments {
     var deleteLocalData = true
     @Flag(help: "Delete pods no controller manages while draining.")
     var force = false
-    @Option(help: "Seconds to keep retrying evictions blocked by PodDisruptionBudgets (control-plane/etcd nodes).")
-    var disruptionBudgetWait = 600
+    @Option(name: [.customLong("max-drain-wait"), .customLong("disruption-budget-wait")],
+            help: "MaxDrainWait: seconds from the hook's start that pods blocked by PodDisruptionBudgets or ranchhand.io/do-not-disrupt may hold up the deletion; then the node is deleted anyway and the pods left are alerted on. At most the hook's global timeout minus 10 minutes.")
+    var maxDrainWait = 3600
     @Option(help: "Seconds between lifecycle heartbeats while work is in flight.")
     var heartbeatInterval = 60
     @Option(help: "Seconds between checks of a running drain, node deletion or blocked eviction (0.05-60).")
@@ -37,6 +40,14 @@ struct ScaleInOptions: ParsableArguments {
     var breakerMaxShare = 0.34
     @Option(help: "Mass-deletion breaker window in seconds.")
     var breakerWindow = 1800
+    @Option(name: .customLong("group"), help: "An Auto Scaling group of the cluster (repeatable): its waiting terminate hooks are heart-beaten and reconciled.")
+    var groups: [String] = []
+    @Option(help: "Every Auto Scaling group whose name starts with this prefix is the cluster's (infra/ names them <ClusterName>-…) [RANCHHAND_GROUP_PREFIX].")
+    var groupPrefix: String?
+    @Option(help: "Seconds a hook may wait before reconcile takes it over from its own event (lost or dead-lettered).")
+    var reconcileTakeOverAfter = 1200
+    @Option(help: "Seconds one reconcile pass spends on each item before moving on; the next pass resumes it.")
+    var reconcileTimePerItem = 30
     @Option(help: "Slack-compatible webhook for completed, refused and failed scale-ins [RANCHHAND_WEBHOOK_URL].")
     var webhookURL: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [RANCHHAND_LOG_LEVEL].")
@@ -45,8 +56,16 @@ struct ScaleInOptions: ParsableArguments {
     var policy: ScaleInPolicy {
         ScaleInPolicy(
             drain: DrainOptions(deleteLocalData: deleteLocalData, force: force, gracePeriod: drainGracePeriod, timeout: drainTimeout),
-            eviction: EvictionPlan(disruptionBudgetWaitSeconds: disruptionBudgetWait),
-            breaker: MassDeletionBreaker(maximumShare: breakerMaxShare, windowSeconds: breakerWindow))
+            eviction: EvictionPlan(maximumWaitSeconds: maxDrainWait),
+            budget: ScaleInBudget(maximumShare: breakerMaxShare, windowSeconds: breakerWindow))
+    }
+
+    func groupSelection(_ environment: [String: String]) -> GroupSelection {
+        GroupSelection(names: groups.map(AutoScalingGroupName.init(rawValue:)), prefix: Self.value(groupPrefix, "RANCHHAND_GROUP_PREFIX", environment))
+    }
+
+    var reconcile: ReconcileSettings {
+        ReconcileSettings(takeOverAfter: TimeInterval(reconcileTakeOverAfter), timePerItem: TimeInterval(reconcileTimePerItem))
     }
 
     func validate() throws {
@@ -54,6 +73,7 @@ struct ScaleInOptions: ParsableArguments {
             throw ValidationError("--drain-timeout must be between 1 and \(DrainOptions.maximumTimeoutSeconds) seconds (Rancher's limit)")
         }
         guard (0...1).contains(breakerMaxShare) else { throw ValidationError("--breaker-max-share must be between 0 and 1") }
+        guard maxDrainWait >= 0 else { throw ValidationError("--max-drain-wait must not be negative") }
         guard heartbeatInterval >= 10 else { throw ValidationError("--heartbeat-interval must be at least 10 seconds") }
         guard (0.05...60).contains(pollInterval) else { throw ValidationError("--poll-interval must be between 0.05 and 60 seconds") }
     }

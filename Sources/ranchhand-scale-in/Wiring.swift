@@ -45,16 +45,25 @@ struct Wiring {
             throw WiringError("no Rancher URL: pass --rancher-url or set RANCHER_URL")
         }
         let token: String
+        var parameter: String?
         if let rancherToken {
             token = rancherToken
-        } else if let parameter = ScaleInOptions.value(options.rancherTokenParameter, "RANCHER_TOKEN_PARAMETER", environment), let aws {
-            token = try await LiveSSMClient(sender: aws).getParameter(parameter, decrypt: true).value
+            parameter = environment[ParameterStoreSettings.prefixVariable].map(ParameterStoreSettings.rancherTokenParameterName(prefix:))
+        } else if let named = ScaleInOptions.value(options.rancherTokenParameter, "RANCHER_TOKEN_PARAMETER", environment), let aws {
+            token = try await LiveSSMClient(sender: aws).getParameter(named, decrypt: true).value
+            parameter = named
         } else if let fromEnvironment = environment["RANCHER_TOKEN"], !fromEnvironment.isEmpty {
             token = fromEnvironment
         } else {
             throw WiringError("no Rancher API token: set RANCHER_TOKEN or --rancher-token-parameter (an SSM SecureString)")
         }
-        return LiveRancherClient(configuration: RancherConfiguration(baseURL: url, token: RancherAPIToken(token), trust: try trust()),
+        // A token read from SSM is read again on a 401: rotating it there must not break warm functions.
+        var reread: (@Sendable () async throws(ClientError) -> String)?
+        if let parameter, let aws {
+            let ssm = LiveSSMClient(sender: aws)
+            reread = { () async throws(ClientError) -> String in try await ssm.getParameter(parameter, decrypt: true).value }
+        }
+        return LiveRancherClient(configuration: RancherConfiguration(baseURL: url, token: RancherAPIToken(token), trust: try trust(), tokenReread: reread),
                                  transport: transport, logger: logger)
     }
 
@@ -75,14 +84,18 @@ struct Wiring {
         return .system
     }
 
-    /// The full live handler: world, executor, observers (`extraObservers` too, e.g. the poller's `/metrics` counters).
-    func handler(aws: AWSRequestSender, gate: ClusterGate = ClusterGate(), extraObservers: [any ScaleInObserver] = []) async throws -> ScaleInRecordHandler {
+    /// The full live handler: world, executor, observers (`extraObservers` too, e.g. the poller's
+    /// `/metrics` counters). `keepsWaitingHooks`: heart-beat every waiting hook of the cluster's groups
+    /// while a record is handled (Lambda; the poller runs one keeper for the process instead).
+    func handler(aws: AWSRequestSender, gate: ClusterGate = ClusterGate(), extraObservers: [any ScaleInObserver] = [],
+                 keepsWaitingHooks: Bool = false) async throws -> ScaleInRecordHandler {
         let cluster = try cluster()
         let rancher = try await rancher(aws: aws)
+        try await checkClusterIsVisible(cluster, rancher: rancher)
         let autoScaling = LiveAutoScalingClient(sender: aws)
         let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: cluster,
-                                     breakerWindow: TimeInterval(options.breakerWindow))
-        let timing = ScaleInTiming(heartbeatInterval: .seconds(options.heartbeatInterval), pollInterval: .seconds(options.pollInterval))
+                                     budgetWindow: TimeInterval(options.breakerWindow), groups: options.groupSelection(environment))
+        let timing = timing()
         let executor = ScaleInExecutor(rancher: rancher, kubernetes: try await kubernetes(rancher, cluster: cluster), autoScaling: autoScaling,
                                        world: world, policy: options.policy, gate: gate, timing: timing, logger: logger)
         var observers: [any ScaleInObserver] = extraObservers
@@ -92,7 +105,31 @@ struct Wiring {
         if environment["AWS_LAMBDA_RUNTIME_API"] != nil {
             observers.append(ScaleInMetrics(emitEmbeddedMetrics: { print($0) }))
         }
-        return ScaleInRecordHandler(world: world, executor: executor, policy: options.policy, observers: observers)
+        let keeper = keepsWaitingHooks ? keeper(world: world, autoScaling: autoScaling) : nil
+        return ScaleInRecordHandler(world: world, executor: executor, policy: options.policy, observers: observers, keeper: keeper,
+                                    reconcile: options.reconcile)
+    }
+
+    func timing() -> ScaleInTiming {
+        ScaleInTiming(heartbeatInterval: .seconds(options.heartbeatInterval), pollInterval: .seconds(options.pollInterval))
+    }
+
+    /// Heart-beats every waiting hook of the selected groups; nil (with a warning) when no group is
+    /// selected, since then only the hook in hand is kept alive.
+    func keeper(world: any ScaleInWorld, autoScaling: any AutoScalingClient) -> WaitingHookKeeper? {
+        guard !options.groupSelection(environment).isEmpty else {
+            logger.warning("no --group or --group-prefix: only the hook being handled is heart-beaten; hooks waiting in the queue may expire")
+            return nil
+        }
+        return WaitingHookKeeper(world: world, autoScaling: autoScaling, timing: timing(), logger: logger)
+    }
+
+    /// A mistyped cluster id, or a token that cannot see the cluster, lists no nodes: every
+    /// terminating instance would look like it is not in the cluster. Refuse to start instead.
+    func checkClusterIsVisible(_ cluster: RancherClusterID, rancher: some RancherClient) async throws {
+        guard try await rancher.cluster(id: cluster) != nil else {
+            throw WiringError("Rancher cluster \(cluster) does not exist or this token cannot read it: check --cluster-id and the token's cluster role")
+        }
     }
 }
 

@@ -176,7 +176,7 @@ import Testing
             transport: AWSTestContext.transport, logger: logger)
         let autoScaling = LiveAutoScalingClient(sender: aws)
         let policy = ScaleInPolicy(drain: DrainOptions(timeout: 60))
-        let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: harness.cluster, breakerWindow: 1800)
+        let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: harness.cluster, budgetWindow: 1800)
         let kubernetes = LiveKubernetesClient(configuration: .throughRancher(rancher.configuration, cluster: harness.cluster, trust: .systemRoots),
                                               transport: AWSTestContext.transport)
         let executor = ScaleInExecutor(

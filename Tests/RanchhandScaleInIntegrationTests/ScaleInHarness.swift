@@ -52,15 +52,16 @@ struct ScaleInHarness {
         return ids
     }
 
-    func handler(gate: ClusterGate = ClusterGate(), policy: ScaleInPolicy = ScaleInPolicy(drain: DrainOptions(timeout: 60))) -> ScaleInRecordHandler {
+    func handler(gate: ClusterGate = ClusterGate(), policy: ScaleInPolicy = ScaleInPolicy(drain: DrainOptions(timeout: 60)),
+                 observers: [any ScaleInObserver] = []) -> ScaleInRecordHandler {
         let autoScaling = LiveAutoScalingClient(sender: aws)
-        let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: cluster, breakerWindow: 1800)
+        let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: cluster, budgetWindow: 1800)
         let kubernetes = LiveKubernetesClient(configuration: .throughRancher(rancher.configuration, cluster: cluster, trust: .systemRoots),
                                               transport: AWSTestContext.transport)
         let executor = ScaleInExecutor(
             rancher: rancher, kubernetes: kubernetes, autoScaling: autoScaling, world: world, policy: policy, gate: gate,
             timing: ScaleInTiming(heartbeatInterval: .seconds(1), pollInterval: .milliseconds(150)), logger: logger)
-        return ScaleInRecordHandler(world: world, executor: executor, policy: policy)
+        return ScaleInRecordHandler(world: world, executor: executor, policy: policy, observers: observers)
     }
 
     func poller(queue: String, handler: ScaleInRecordHandler, concurrency: Int = 2) -> SQSPoller {
@@ -68,6 +69,17 @@ struct ScaleInHarness {
                   settings: SQSPoller.Settings(queue: SQSQueueURL(queue), concurrency: concurrency, visibilityTimeoutSeconds: 30,
                                                waitTimeSeconds: 1, retryDelaySeconds: 1),
                   logger: logger)
+    }
+
+    /// Runs a poller on `queue` until `done` holds (or `timeout`); returns whether it held.
+    func pollUntil(queue: String, handler: ScaleInRecordHandler, timeout: Duration = .seconds(30),
+                   _ done: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
+        let poller = poller(queue: queue, handler: handler)
+        let running = Task { await poller.run(shouldStop: { (try? await done()) == true }) }
+        let held = try await Self.eventually(timeout: timeout, done)
+        running.cancel()
+        _ = await running.value
+        return held
     }
 
     /// Polls until `done` holds or `timeout` passes; returns whether it held.

@@ -66,11 +66,16 @@ public struct RancherMachine: Sendable, Hashable {
     public var nodeName: String?
     /// Deletion has been requested and finalizers are running.
     public var isDeleting: Bool
+    /// The provisioning cluster's name (`cluster.x-k8s.io/cluster-name`), not its `c-m-` id.
+    public var clusterName: String?
 
-    public init(ref: MachineRef, phase: String, nodeName: String? = nil, isDeleting: Bool = false) {
+    public static let clusterNameLabel = "cluster.x-k8s.io/cluster-name"
+
+    public init(ref: MachineRef, phase: String, nodeName: String? = nil, isDeleting: Bool = false, clusterName: String? = nil) {
         self.ref = ref
         self.phase = phase
         self.nodeName = nodeName
         self.isDeleting = isDeleting
+        self.clusterName = clusterName
     }
 }

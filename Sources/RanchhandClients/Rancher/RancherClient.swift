@@ -42,6 +42,8 @@ public protocol RancherClient: Sendable {
     func deleteNode(_ node: RancherNodeID) async throws(ClientError) -> RancherDeletion
     /// nil on 404.
     func machine(_ ref: MachineRef) async throws(ClientError) -> RancherMachine?
+    /// The Machines of one namespace (`fleet-default` for Rancher's provisioning clusters).
+    func machines(namespace: String) async throws(ClientError) -> [RancherMachine]
     /// `DELETE /v1/cluster.x-k8s.io.machines/<namespace>/<name>`.
     func deleteMachine(_ ref: MachineRef) async throws(ClientError) -> RancherDeletion
 

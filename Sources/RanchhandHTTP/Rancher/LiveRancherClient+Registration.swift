@@ -7,6 +7,15 @@ extension LiveRancherClient {
         try await get(SteveMachine.self, Self.machinePath(ref)).map { $0.machine(ref) }
     }
 
+    /// Every Machine of one namespace (all pages); steve answers a collection shaped like v3's.
+    public func machines(namespace: String) async throws(ClientError) -> [RancherMachine] {
+        try await collect(SteveMachine.self, "/v1/cluster.x-k8s.io.machines/\(URLEncoding.pathSegment(namespace))", filters: [])
+            .items.compactMap { machine in
+                guard let name = machine.metadata?.name else { return nil }
+                return machine.machine(MachineRef(namespace: machine.metadata?.namespace ?? namespace, name: name))
+            }
+    }
+
     public func deleteMachine(_ ref: MachineRef) async throws(ClientError) -> RancherDeletion {
         try await delete(Self.machinePath(ref))
     }
@@ -80,7 +89,12 @@ struct NewRegistrationToken: Encodable {
 
 /// A Machine as the `/v1` (steve) API returns it: a Kubernetes object plus `id`/`type`/`links`.
 struct SteveMachine: Decodable {
-    struct Metadata: Decodable { var deletionTimestamp: String? }
+    struct Metadata: Decodable {
+        var name: String?
+        var namespace: String?
+        var labels: [String: String]?
+        var deletionTimestamp: String?
+    }
     struct NodeRef: Decodable { var name: String? }
     struct Status: Decodable { var phase: String?; var nodeRef: NodeRef? }
     var metadata: Metadata?
@@ -88,6 +102,6 @@ struct SteveMachine: Decodable {
 
     func machine(_ ref: MachineRef) -> RancherMachine {
         RancherMachine(ref: ref, phase: status?.phase ?? "", nodeName: status?.nodeRef?.name,
-                       isDeleting: metadata?.deletionTimestamp != nil)
+                       isDeleting: metadata?.deletionTimestamp != nil, clusterName: metadata?.labels?[RancherMachine.clusterNameLabel])
     }
 }

@@ -1,4 +1,5 @@
 import RanchhandClients
+import RanchhandEvents
 
 /// The checks that stop a removal from breaking the cluster. Each answers with the reason to
 /// refuse, or nil.
@@ -31,27 +32,29 @@ public enum ClusterSafety {
         return others.isEmpty ? "\(node.id) is the last healthy control-plane node" : nil
     }
 
-    /// The mass-deletion breaker: nodes already on their way out (Rancher `removing`, or instances
-    /// the groups terminated within the window) plus this one must stay within the allowed share.
+    /// The scale-in budget: machines already removed within the window plus this one must stay
+    /// within the allowed share of the cluster as it was. Each departing machine counts once,
+    /// whichever evidence shows it — a Rancher node `removing`, or a terminated instance of the
+    /// groups (scaling activities in the window) whose node is gone. An instance still waiting in
+    /// its hook with its node in place has not been removed yet, so a burst of terminations is let
+    /// through up to the share and the rest wait for the window to move on.
     public static func massDeletionViolation(
-        removing node: RancherNode, from nodes: [RancherNode], recentTerminations: Int, breaker: MassDeletionBreaker
+        removing node: RancherNode, from nodes: [RancherNode], recentTerminations: [InstanceID], budget: ScaleInBudget
     ) -> String? {
         guard nodes.count > 0 else { return nil }
-        // Terminations and `removing` nodes are often the same machines: count the larger, and add
-        // back the terminated ones Rancher has already forgotten to size the cluster as it was.
-        let leaving = nodes.filter { $0.state == .removing && $0.id != node.id }.count
-        let removedInWindow = max(leaving, recentTerminations)
-        let total = nodes.count + max(0, recentTerminations - leaving)
-        let share = Double(removedInWindow + 1) / Double(total)
-        guard removedInWindow + 1 > breaker.alwaysAllowed, share > breaker.maximumShare else { return nil }
-        return "mass-deletion breaker: \(removedInWindow + 1) of \(total) nodes would be removed within \(breaker.windowSeconds / 60) min "
-            + "(limit \(Int(breaker.maximumShare * 100))%)"
+        let count = budget.departures(excluding: node, nodes: nodes, recentTerminations: recentTerminations)
+        let share = Double(count.removed + 1) / Double(count.clusterSize)
+        guard count.removed + 1 > budget.alwaysAllowed, share > budget.maximumShare else { return nil }
+        return "scale-in budget: \(count.removed + 1) of \(count.clusterSize) nodes would be removed within \(budget.windowSeconds / 60) min "
+            + "(limit \(Int((budget.maximumShare * 100).rounded()))%)"
     }
 }
 
-/// Refuse to delete more than `maximumShare` of a cluster's nodes within `windowSeconds`
-/// (cluster-autoscaler #7474 lost 24 of 25 nodes). Small clusters may always lose `alwaysAllowed`.
-public struct MassDeletionBreaker: Sendable, Hashable, Codable {
+/// The one rule on how fast a cluster may shrink: no more than `maximumShare` of its nodes within
+/// `windowSeconds` (cluster-autoscaler #7474 lost 24 of 25 nodes); small clusters may always lose
+/// `alwaysAllowed`. The scale-in handler refuses deletions past it; `ranchhand-capacity` asks it
+/// how far it may scale in.
+public struct ScaleInBudget: Sendable, Hashable, Codable {
     public var maximumShare: Double
     public var windowSeconds: Int
     public var alwaysAllowed: Int
@@ -60,5 +63,45 @@ public struct MassDeletionBreaker: Sendable, Hashable, Codable {
         self.maximumShare = maximumShare
         self.windowSeconds = windowSeconds
         self.alwaysAllowed = alwaysAllowed
+    }
+
+    public struct Departures: Sendable, Hashable {
+        /// Machines removed within the window, each counted once.
+        public var removed: Int
+        /// The cluster as it was before them: the nodes Rancher lists plus those it has forgotten.
+        public var clusterSize: Int
+    }
+
+    /// Counts each departing machine once, keyed by its instance id where one is known.
+    public func departures(excluding node: RancherNode, nodes: [RancherNode], recentTerminations: [InstanceID]) -> Departures {
+        let excluded = node.instanceID
+        var departed = Set<String>()
+        for other in nodes where other.state == .removing && other.id != node.id {
+            departed.insert(other.instanceID?.rawValue ?? other.id.rawValue)
+        }
+        let listed = Set(nodes.compactMap(\.instanceID))
+        let forgotten = Set(recentTerminations).subtracting(listed).filter { $0 != excluded }
+        departed.formUnion(forgotten.map(\.rawValue))
+        return Departures(removed: departed.count, clusterSize: nodes.count + forgotten.count)
+    }
+
+    /// How many more machines may go now: the most `k` with the budget still kept after them.
+    public func allowance(clusterSize: Int, removed: Int) -> Int {
+        guard clusterSize > 0 else { return 0 }
+        var k = 0
+        while removed + k + 1 <= clusterSize, Self.within(removed + k + 1, of: clusterSize, self) { k += 1 }
+        return k
+    }
+
+    static func within(_ count: Int, of size: Int, _ budget: ScaleInBudget) -> Bool {
+        count <= budget.alwaysAllowed || Double(count) / Double(size) <= budget.maximumShare
+    }
+}
+
+extension RancherNode {
+    /// The EC2 instance behind the node: the label the bootstrap agent stamps, else `providerId`.
+    public var instanceID: InstanceID? {
+        if let label = labels[NodeMatcher.instanceIDLabel], !label.isEmpty { return InstanceID(label) }
+        return providerInstanceID.map(InstanceID.init(rawValue:))
     }
 }

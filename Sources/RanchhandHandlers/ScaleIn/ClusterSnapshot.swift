@@ -10,15 +10,20 @@ public struct ClusterSnapshot: Sendable, Hashable {
     public var instances: [InstanceAddress]
     /// The group's retention policy and hooks; nil when unknown (then a refusal holds).
     public var autoScalingGroup: GroupFacts?
-    /// Instances of this cluster's groups terminated within the breaker window, from the groups'
+    /// Instances of this cluster's groups terminated within the budget's window, from the groups'
     /// scaling activities: remembered by AWS, so a restart cannot forget them.
-    public var recentTerminations: Int
+    public var recentTerminations: [InstanceID]
+    /// For a cluster Rancher provisions with cluster-api (`c-m-…`): its Machines, read when a
+    /// node's v3 mirror does not name its Machine, so the Machine is found by its node reference.
+    public var machines: [RancherMachine]
 
-    public init(rancherNodes: [RancherNode], instances: [InstanceAddress] = [], autoScalingGroup: GroupFacts? = nil, recentTerminations: Int = 0) {
+    public init(rancherNodes: [RancherNode], instances: [InstanceAddress] = [], autoScalingGroup: GroupFacts? = nil,
+                recentTerminations: [InstanceID] = [], machines: [RancherMachine] = []) {
         self.rancherNodes = rancherNodes
         self.instances = instances
         self.autoScalingGroup = autoScalingGroup
         self.recentTerminations = recentTerminations
+        self.machines = machines
     }
 }
 

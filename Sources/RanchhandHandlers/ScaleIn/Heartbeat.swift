@@ -10,9 +10,14 @@ enum Heartbeat {
         _ action: LifecycleActionReference, until hookDeadline: Date?, autoScaling: any AutoScalingClient,
         timing: ScaleInTiming, logger: Logger, _ work: @escaping @Sendable () async -> T
     ) async -> T {
+        await alongside({ await beat(action, until: hookDeadline, autoScaling: autoScaling, timing: timing, logger: logger) }, work)
+    }
+
+    /// Runs `work` with `background` beside it, and cancels `background` once `work` has returned.
+    static func alongside<T: Sendable>(_ background: @escaping @Sendable () async -> Void, _ work: @escaping @Sendable () async -> T) async -> T {
         await withTaskGroup(of: T?.self) { group in
             group.addTask {
-                await beat(action, until: hookDeadline, autoScaling: autoScaling, timing: timing, logger: logger)
+                await background()
                 return nil
             }
             group.addTask { await work() }

@@ -4,22 +4,26 @@ import RanchhandEvents
 
 /// Reads the world through the clients: the cluster's Rancher nodes (all pages, re-matched
 /// client-side by the client), the instance's addresses from EC2, the group's retention policy and
-/// hook timeouts, and the group's recent terminations for the mass-deletion breaker.
+/// hook timeouts, the groups' recent terminations for the scale-in budget, and — for a cluster-api
+/// cluster whose node mirror does not name its Machine — the cluster's Machines.
 public struct LiveScaleInWorld: ScaleInWorld {
     public let rancher: any RancherClient
     public let ec2: any EC2Client
     public let autoScaling: any AutoScalingClient
     public let cluster: RancherClusterID
-    public let breakerWindow: TimeInterval
+    public let budgetWindow: TimeInterval
+    /// The cluster's groups, for reconcile and the hook keeper.
+    public let groupSelection: GroupSelection
     public let now: @Sendable () -> Date
 
     public init(rancher: any RancherClient, ec2: any EC2Client, autoScaling: any AutoScalingClient, cluster: RancherClusterID,
-                breakerWindow: TimeInterval, now: @escaping @Sendable () -> Date = { Date() }) {
+                budgetWindow: TimeInterval, groups: GroupSelection = GroupSelection(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.rancher = rancher
         self.ec2 = ec2
         self.autoScaling = autoScaling
         self.cluster = cluster
-        self.breakerWindow = breakerWindow
+        self.budgetWindow = budgetWindow
+        self.groupSelection = groups
         self.now = now
     }
 
@@ -29,23 +33,44 @@ public struct LiveScaleInWorld: ScaleInWorld {
         let group = try await autoScaling.describeAutoScalingGroups([event.groupName]).first
         let hooks = try await autoScaling.describeLifecycleHooks(event.groupName)
         let activities = try await autoScaling.describeScalingActivities(event.groupName, maximum: 100)
-        return ClusterSnapshot(
+        var snapshot = ClusterSnapshot(
             rancherNodes: nodes,
             instances: instances.map { InstanceAddress(instanceId: $0.instanceID, privateIpAddress: $0.privateIPv4, privateDnsName: $0.privateDNSName) },
             autoScalingGroup: GroupFacts(
                 name: event.groupName, terminateHookAbandon: group?.terminateHookAbandon,
                 lifecycleHooks: hooks.map { HookTimeouts(name: $0.name, heartbeatTimeout: $0.heartbeatTimeout, globalTimeout: $0.globalTimeout) }),
-            recentTerminations: Self.recentTerminations(activities, excluding: event.instanceID, since: now().addingTimeInterval(-breakerWindow)))
+            recentTerminations: Self.recentTerminations(activities, excluding: event.instanceID, since: now().addingTimeInterval(-budgetWindow)))
+        if case .found(let node, _) = NodeMatcher.match(event.instanceID, in: nodes, instances: snapshot.instances), node.machine == nil {
+            snapshot.machines = try await machines(of: cluster)
+        }
+        return snapshot
     }
 
-    /// Terminations AWS recorded in the window, other than this one. Instances going back to a warm
-    /// pool are not terminations and are not counted.
-    static func recentTerminations(_ activities: [ScalingActivity], excluding instance: InstanceID, since start: Date) -> Int {
-        activities.filter { activity in
-            let text = activity.description.lowercased()
-            guard text.hasPrefix("terminating ec2 instance"), !text.contains(instance.rawValue.lowercased()),
-                  !text.contains("warm pool"), activity.statusCode != "Cancelled" && activity.statusCode != "Failed" else { return false }
-            return (activity.startTime?.date ?? .distantPast) >= start
-        }.count
+    /// The Machines of a cluster-api cluster, from its provisioning namespace, selected by the
+    /// cluster-name label (node names repeat across clusters). Empty for any other cluster.
+    func machines(of cluster: RancherClusterID) async throws(ClientError) -> [RancherMachine] {
+        guard cluster.rawValue.hasPrefix("c-m-"), let facts = try await rancher.cluster(id: cluster) else { return [] }
+        let namespace = facts.fleetWorkspaceName.isEmpty ? "fleet-default" : facts.fleetWorkspaceName
+        return try await rancher.machines(namespace: namespace).filter { $0.clusterName == facts.name }
+    }
+
+    /// Instances AWS recorded terminating in the window, other than this one. Instances going back
+    /// to a warm pool are not terminations and are not counted.
+    static func recentTerminations(_ activities: [ScalingActivity], excluding instance: InstanceID?, since start: Date) -> [InstanceID] {
+        activities.compactMap { activity in
+            guard (activity.startTime?.date ?? .distantPast) >= start, let terminated = terminatedInstance(activity) else { return nil }
+            return terminated == instance ? nil : terminated
+        }
+    }
+
+    /// The instance a terminate activity (`Terminating EC2 instance: i-…`) is about; nil for any
+    /// other activity, a warm-pool return, or one that was cancelled or failed.
+    static func terminatedInstance(_ activity: ScalingActivity) -> InstanceID? {
+        let text = activity.description.lowercased()
+        guard text.hasPrefix("terminating ec2 instance"), !text.contains("warm pool"),
+              activity.statusCode != "Cancelled" && activity.statusCode != "Failed",
+              let id = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" }).first(where: { $0.hasPrefix("i-") })
+        else { return nil }
+        return InstanceID(String(id))
     }
 }

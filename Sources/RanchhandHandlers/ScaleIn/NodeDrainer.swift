@@ -7,6 +7,8 @@ import RanchhandClients
 struct NodeDrainer: Sendable {
     enum Progress: Sendable, Equatable {
         case finished
+        /// MaxDrainWait passed with these pods still bound: the node goes anyway, and is alerted on.
+        case forced([NamespacedName])
         /// Still running at the deadline: hand back and resume on the next delivery.
         case unfinished(String)
     }
@@ -14,6 +16,8 @@ struct NodeDrainer: Sendable {
     let rancher: any RancherClient
     let kubernetes: (any KubernetesClient)?
     let timing: ScaleInTiming
+    /// MaxDrainWait counted from the hook's start: evictions stop waiting here.
+    let evictionDeadline: Date
     let logger: Logger
 
     func cordon(_ node: RancherNode.Reference) async throws(ClientError) {
@@ -37,10 +41,18 @@ struct NodeDrainer: Sendable {
         }
     }
 
-    /// Starts the drain unless one is running or done, then polls until `drained`. A failed drain is
-    /// logged and treated as finished: the instance terminates either way, and a stalled hook is worse.
+    /// Starts the drain unless one is running or done, then polls until Rancher reports it over. A
+    /// failed or timed-out drain (`Drained=False`) is over too, but not done: the eviction step that
+    /// follows removes what it left, and the node is deleted only once its pods are gone.
     func drain(_ node: RancherNode.Reference, _ options: DrainOptions, deadline: Date) async throws(ClientError) -> Progress {
-        guard var current = try await rancher.node(id: node.id) else { return .finished }
+        guard let current = try await rancher.node(id: node.id) else { return .finished }
+        // Rancher's drain knows nothing of ranchhand.io/do-not-disrupt and would evict such pods at
+        // once: leave those nodes to the eviction step, which honours it.
+        if current.state != .draining, current.state != .drained, let protected = try await doNotDisruptPods(on: node), !protected.isEmpty {
+            logger.info("pods annotated \(Pod.doNotDisruptAnnotation): draining through the Eviction API only",
+                        metadata: ["node": "\(node.id)", "pods": "\(protected.map(\.description).joined(separator: ", "))"])
+            return .finished
+        }
         if current.state != .draining && current.state != .drained {
             do {
                 try await rancher.drain(node.id, options: options)
@@ -50,10 +62,14 @@ struct NodeDrainer: Sendable {
         }
         while true {
             guard let polled = try await rancher.node(id: node.id) else { return .finished }
-            current = polled
-            if current.state == .drained { return .finished }
-            if let drained = current.condition("Drained"), drained.status == "False" {
-                logger.error("drain failed; continuing with removal", metadata: ["node": "\(node.id)", "message": "\(drained.message ?? "")"])
+            if polled.state == .drained { return .finished }
+            if let drained = polled.condition("Drained"), drained.status == "False" {
+                logger.error("drain failed; evicting what it left through the Eviction API",
+                             metadata: ["node": "\(node.id)", "message": "\(drained.message ?? "")"])
+                return .finished
+            }
+            if timing.now() >= evictionDeadline {
+                logger.warning("MaxDrainWait reached while Rancher drains; evicting what is left", metadata: ["node": "\(node.id)"])
                 return .finished
             }
             if timing.now().addingTimeInterval(timing.pollInterval.seconds) >= deadline {
@@ -63,41 +79,45 @@ struct NodeDrainer: Sendable {
         }
     }
 
-    /// Evicts the node's pods through the Eviction API, honouring PodDisruptionBudgets: a 429 is
-    /// retried until `plan.disruptionBudgetWaitSeconds`, then the pod is left to the termination.
+    private func doNotDisruptPods(on node: RancherNode.Reference) async throws(ClientError) -> [NamespacedName]? {
+        guard let kubernetes, !node.nodeName.isEmpty else { return nil }
+        return try await kubernetes.pods(onNode: KubernetesNodeName(node.nodeName)).filter(\.doNotDisrupt).map(\.ref)
+    }
+
+    /// Evicts the node's pods through the Eviction API (PodDisruptionBudgets honoured; DaemonSet and
+    /// mirror pods stay) and waits until they are gone — accepted is not gone. Pods blocked by a
+    /// budget or annotated `ranchhand.io/do-not-disrupt` are retried until `evictionDeadline`
+    /// (MaxDrainWait from the hook's start, so a redelivery does not restart the wait); then the
+    /// drain is forced and the pods left are named. On a NotReady node a pod whose deletion was
+    /// accepted counts as gone: no kubelet is there to confirm it.
     func evict(_ node: RancherNode.Reference, _ plan: EvictionPlan, deadline: Date) async throws(ClientError) -> Progress {
         guard let kubernetes, !node.nodeName.isEmpty else {
             logger.warning("cannot evict: no Kubernetes API configured", metadata: ["node": "\(node.id)"])
             return .finished
         }
-        let budgetDeadline = min(deadline, timing.now().addingTimeInterval(TimeInterval(plan.disruptionBudgetWaitSeconds)))
-        var pending = try await kubernetes.pods(onNode: KubernetesNodeName(node.nodeName))
-            .filter { !$0.isDaemonSetPod && !$0.isMirrorPod && !$0.isFinished }
-        while !pending.isEmpty {
-            var blocked: [Pod] = []
-            for pod in pending {
+        let name = KubernetesNodeName(node.nodeName)
+        let nodeReady = try await kubernetes.node(named: name)?.ready == "True"
+        var attempted = false
+        while true {
+            let pending = try await kubernetes.pods(onNode: name).filter { pod in
+                !pod.isDaemonSetPod && !pod.isMirrorPod && !pod.isFinished && (nodeReady || pod.metadata.deletionTimestamp == nil)
+            }
+            if pending.isEmpty { return .finished }
+            // Forced only after at least one round of evictions, even when the hook is already old.
+            if attempted, timing.now() >= evictionDeadline { return .forced(pending.map(\.ref)) }
+            attempted = true
+            for pod in pending where pod.metadata.deletionTimestamp == nil && !pod.doNotDisrupt {
                 do {
-                    switch try await kubernetes.evict(pod.ref, options: EvictionOptions(gracePeriodSeconds: plan.gracePeriodSeconds)) {
-                    case .blockedByDisruptionBudget: blocked.append(pod)
-                    default: break
-                    }
+                    _ = try await kubernetes.evict(pod.ref, options: EvictionOptions(gracePeriodSeconds: plan.gracePeriodSeconds))
                 } catch where error.isNotFound {
                     continue
                 }
             }
-            pending = blocked
-            guard !pending.isEmpty else { break }
-            if timing.now() >= budgetDeadline {
-                if budgetDeadline < deadline {
-                    logger.error("PodDisruptionBudgets still block eviction; leaving the pods to the termination",
-                                 metadata: ["node": "\(node.id)", "pods": "\(pending.map(\.ref))"])
-                    return .finished
-                }
-                return .unfinished("\(pending.count) pods on \(node.nodeName) blocked by PodDisruptionBudgets")
+            if timing.now().addingTimeInterval(timing.pollInterval.seconds) >= deadline {
+                return .unfinished("\(pending.count) pods still on \(node.nodeName)")
             }
             try? await timing.sleep(timing.pollInterval)
         }
-        return .finished
     }
 
     /// Deletes the v3 node (RKE1) or the cluster-api Machine (RKE2/K3s) and waits until it is gone.
@@ -119,6 +139,12 @@ struct NodeDrainer: Sendable {
             try? await timing.sleep(timing.pollInterval)
         }
     }
+}
+
+extension Pod {
+    /// `ranchhand.io/do-not-disrupt: "true"`: evicted only once MaxDrainWait forces the drain.
+    public static let doNotDisruptAnnotation = "ranchhand.io/do-not-disrupt"
+    var doNotDisrupt: Bool { metadata.annotations[Self.doNotDisruptAnnotation] == "true" }
 }
 
 extension Duration {

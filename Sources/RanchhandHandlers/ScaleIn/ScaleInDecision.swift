@@ -5,13 +5,13 @@ import RanchhandEvents
 public struct ScaleInPolicy: Sendable, Hashable {
     public var drain: DrainOptions
     public var eviction: EvictionPlan
-    public var breaker: MassDeletionBreaker
+    public var budget: ScaleInBudget
 
     public init(drain: DrainOptions = DrainOptions(deleteLocalData: true, ignoreDaemonSets: true, timeout: 600),
-                eviction: EvictionPlan = EvictionPlan(), breaker: MassDeletionBreaker = MassDeletionBreaker()) {
+                eviction: EvictionPlan = EvictionPlan(), budget: ScaleInBudget = ScaleInBudget()) {
         self.drain = drain
         self.eviction = eviction
-        self.breaker = breaker
+        self.budget = budget
     }
 }
 
@@ -22,6 +22,12 @@ public enum ScaleInDecision {
         let instance = event.instanceID
         guard event.transition == .terminating else {
             return ScaleInPlan(instanceID: instance, verdict: .skip, reason: "launch hook: not for the scale-in handler", steps: [])
+        }
+        // An empty list is a wrong cluster id or a token that cannot see the cluster, never a
+        // cluster without nodes (this instance was in it): completing would skip every drain.
+        guard !cluster.rancherNodes.isEmpty else {
+            let why = "Rancher lists no nodes in the cluster (wrong cluster id, or a token that cannot see it)"
+            return ScaleInPlan(instanceID: instance, verdict: .skip, reason: "\(why); not completing the hook", steps: [.hold(HoldReason(why))])
         }
         let node: RancherNode
         switch NodeMatcher.match(instance, in: cluster.rancherNodes, instances: cluster.instances) {
@@ -43,13 +49,28 @@ public enum ScaleInDecision {
                                node: ref, steps: drainSteps(node, policy) + [.completeLifecycleAction(action, .continue)])
         }
         if let refusal = refusal(removing: node, cluster: cluster, policy: policy) {
-            return refusePlan(instance, node: ref, reason: refusal, action: action, group: cluster.autoScalingGroup)
+            return refusePlan(instance, node: node, reason: refusal, action: action, group: cluster.autoScalingGroup, policy: policy)
         }
-        let delete: ScaleInStep = node.machine.map { .deleteMachine(ref, $0) } ?? .deleteNode(ref)
-        let how = node.machine == nil ? "delete the v3 node" : "delete Machine \(node.machine!)"
+        guard let delete = deletion(of: node, cluster: cluster) else {
+            let why = "no cluster-api Machine found for node \(node.nodeName) of \(node.clusterID); the v3 node is only Rancher's mirror"
+            return ScaleInPlan(instanceID: instance, verdict: .drainOnly, reason: "\(why): drain, then hold for reconcile or an operator",
+                               node: ref, steps: drainSteps(node, policy) + [.hold(HoldReason(why))])
+        }
+        let how = if case .deleteMachine(_, let machine) = delete { "delete Machine \(machine)" } else { "delete the v3 node" }
         return ScaleInPlan(instanceID: instance, verdict: .deregister,
                            reason: "\(roleDescription(node)) \(node.id) (\(node.state)): drain, \(how), continue",
                            node: ref, steps: drainSteps(node, policy) + [delete, .completeLifecycleAction(action, .continue)])
+    }
+
+    /// What removes the node from the cluster: the cluster-api Machine for clusters Rancher
+    /// provisions that way (named by the mirror's annotations, else found by its node reference),
+    /// the v3 node otherwise. Deleting the v3 mirror of a Machine deletes nothing (Rancher recreates
+    /// it), so for such a cluster no Machine means no deletion.
+    static func deletion(of node: RancherNode, cluster: ClusterSnapshot) -> ScaleInStep? {
+        if let machine = node.machine { return .deleteMachine(node.reference, machine) }
+        guard node.clusterID.rawValue.hasPrefix("c-m-") else { return .deleteNode(node.reference) }
+        let owners = cluster.machines.filter { $0.nodeName == node.nodeName && !node.nodeName.isEmpty }
+        return owners.count == 1 ? .deleteMachine(node.reference, owners[0].ref) : nil
     }
 
     /// The first safety rule removing `node` would break, if any.
@@ -57,32 +78,36 @@ public enum ScaleInDecision {
         ClusterSafety.etcdQuorumViolation(removing: node, from: cluster.rancherNodes)
             ?? ClusterSafety.lastControlPlaneViolation(removing: node, from: cluster.rancherNodes)
             ?? ClusterSafety.massDeletionViolation(removing: node, from: cluster.rancherNodes,
-                                                   recentTerminations: cluster.recentTerminations, breaker: policy.breaker)
+                                                   recentTerminations: cluster.recentTerminations, budget: policy.budget)
     }
 
     /// Refusing only saves the node if the instance survives: with `TerminateHookAbandon=retain`
-    /// ABANDON keeps it; otherwise both results terminate it, so hold (heartbeat and alert).
-    static func refusePlan(_ instance: InstanceID, node: RancherNode.Reference, reason: String,
-                           action: LifecycleActionReference, group: GroupFacts?) -> ScaleInPlan {
+    /// ABANDON keeps it; otherwise both results terminate it, so drain it (it is going either way)
+    /// and hold the deletion (heartbeat and alert) until the rule allows it or an operator acts.
+    static func refusePlan(_ instance: InstanceID, node: RancherNode, reason: String,
+                           action: LifecycleActionReference, group: GroupFacts?, policy: ScaleInPolicy) -> ScaleInPlan {
         if group?.retainsAbandonedInstances == true {
             return ScaleInPlan(instanceID: instance, verdict: .refuse,
                                reason: "\(reason); ABANDON: the group retains the instance for an operator",
-                               node: node, steps: [.completeLifecycleAction(action, .abandon)])
+                               node: node.reference, steps: [.completeLifecycleAction(action, .abandon)])
         }
         let why = group == nil ? "the group's retention policy is unknown" : "the group terminates abandoned instances"
         return ScaleInPlan(instanceID: instance, verdict: .refuse,
-                           reason: "\(reason); holding the hook (\(why)) until an operator acts",
-                           node: node, steps: [.hold(HoldReason(reason))])
+                           reason: "\(reason); draining, holding the deletion (\(why)) until allowed or an operator acts",
+                           node: node.reference, steps: drainSteps(node, policy) + [.hold(HoldReason(reason))])
     }
 
-    /// Workers drain through Rancher. Control-plane and etcd nodes cannot (422 InvalidAction), so
-    /// they are cordoned and evicted through the Kubernetes API. An unavailable node has no pods
-    /// that can still leave gracefully.
+    /// Workers drain through Rancher; whatever a failed or timed-out drain leaves is evicted through
+    /// the Kubernetes API, so the node is deleted only once its pods are gone. Control-plane and etcd
+    /// nodes cannot drain through Rancher (422 InvalidAction): cordon and evict. A NotReady node
+    /// still runs its pods while the instance lives: evict them too.
     static func drainSteps(_ node: RancherNode, _ policy: ScaleInPolicy) -> [ScaleInStep] {
         let ref = node.reference
-        if node.state == .unavailable || node.state == .removing { return [] }
+        if node.state == .removing { return [] }
+        if node.state == .unavailable { return [.evict(ref, policy.eviction)] }
         if node.worker && !node.etcd && !node.controlPlane {
-            return node.state == .drained ? [] : [.cordon(ref), .drain(ref, policy.drain)]
+            let drain: [ScaleInStep] = node.state == .drained ? [] : [.cordon(ref), .drain(ref, policy.drain)]
+            return drain + [.evict(ref, policy.eviction)]
         }
         return [.cordon(ref), .evict(ref, policy.eviction)]
     }

@@ -7,6 +7,10 @@ import RanchhandEvents
 public enum ScaleInResult: Sendable, Equatable {
     /// The lifecycle action was completed with this result.
     case completed(LifecycleActionResult, String)
+    /// Every step done, and no lifecycle action to complete (a stale node removed by reconcile).
+    case finished(String)
+    /// Completed, but MaxDrainWait forced the deletion while these pods were still bound to the node.
+    case completedForced(LifecycleActionResult, pods: [NamespacedName])
     /// Nothing to apply (a launch hook, an empty plan).
     case nothingToDo(String)
     /// Work continues on the next delivery: a long drain, a held refusal.
@@ -39,23 +43,54 @@ public struct ScaleInExecutor: Sendable {
         self.logger = logger
     }
 
-    /// Applies `plan` for `event` until done or until `deadline` (then `unfinished`: the message is
-    /// delivered again and the next attempt resumes from the state of the world).
-    public func apply(_ plan: ScaleInPlan, for event: LifecycleActionNotification, deadline: Date, hookDeadline: Date?) async -> ScaleInResult {
-        guard !plan.steps.isEmpty else { return .nothingToDo(plan.reason) }
-        let action = LifecycleActionReference(event)
-        let onlyCompletes = plan.steps.count == 1 && plan.completes
-        if onlyCompletes { return await run(plan.steps, event: event, deadline: deadline) }
-        return await Heartbeat.whileRunning(action, until: hookDeadline, autoScaling: autoScaling, timing: timing, logger: logger) {
-            await run(plan.steps, event: event, deadline: deadline)
+    /// When the hook's wait began and ends; MaxDrainWait is counted from `start`, so a redelivered
+    /// event does not restart it.
+    public struct HookWindow: Sendable, Hashable {
+        public var start: Date?
+        public var deadline: Date?
+        public init(start: Date?, deadline: Date?) {
+            self.start = start
+            self.deadline = deadline
         }
     }
 
-    private func run(_ steps: [ScaleInStep], event: LifecycleActionNotification, deadline: Date) async -> ScaleInResult {
-        let drainer = NodeDrainer(rancher: rancher, kubernetes: kubernetes, timing: timing, logger: logger)
+    /// Applies `plan` for `event` until done or until `deadline` (then `unfinished`: the message is
+    /// delivered again and the next attempt resumes from the state of the world).
+    public func apply(_ plan: ScaleInPlan, for event: LifecycleActionNotification, deadline: Date, hook: HookWindow) async -> ScaleInResult {
+        await apply(plan, for: .hook(event), deadline: deadline, hook: hook)
+    }
+
+    /// Applies `plan` for a hook or a stale node. Every deletion is re-checked under the cluster's
+    /// gate against a fresh read of the world, whoever asked for it.
+    public func apply(_ plan: ScaleInPlan, for subject: ScaleInSubject, deadline: Date, hook: HookWindow) async -> ScaleInResult {
+        guard !plan.steps.isEmpty else { return .nothingToDo(plan.reason) }
+        let drainer = NodeDrainer(rancher: rancher, kubernetes: kubernetes, timing: timing,
+                                  evictionDeadline: evictionDeadline(hook), logger: logger)
+        let onlyCompletes = plan.steps.count == 1 && plan.completes
+        guard case .hook(let event) = subject, !onlyCompletes else {
+            return await run(plan.steps, subject: subject, drainer: drainer, deadline: deadline)
+        }
+        return await Heartbeat.whileRunning(LifecycleActionReference(event), until: hook.deadline, autoScaling: autoScaling,
+                                            timing: timing, logger: logger) {
+            await run(plan.steps, subject: subject, drainer: drainer, deadline: deadline)
+        }
+    }
+
+    /// MaxDrainWait after the hook's start, and never later than ten minutes before its global
+    /// timeout, so the deletion and completion still happen inside the hook.
+    func evictionDeadline(_ hook: HookWindow) -> Date {
+        let start = hook.start ?? timing.now()
+        let wanted = start.addingTimeInterval(TimeInterval(policy.eviction.maximumWaitSeconds))
+        guard let end = hook.deadline else { return wanted }
+        return min(wanted, end.addingTimeInterval(-600))
+    }
+
+    private func run(_ steps: [ScaleInStep], subject: ScaleInSubject, drainer: NodeDrainer, deadline: Date,
+                     forced: [NamespacedName] = []) async -> ScaleInResult {
+        var forced = forced
         for step in steps {
             let started = timing.now()
-            var metadata: Logger.Metadata = ["instance_id": "\(event.instanceID)", "step": "\(step.action)"]
+            var metadata: Logger.Metadata = ["instance_id": "\(subject.instanceID)", "step": "\(step.action)"]
             do {
                 let progress: NodeDrainer.Progress
                 switch step {
@@ -67,10 +102,10 @@ public struct ScaleInExecutor: Sendable {
                 case .evict(let node, let eviction):
                     progress = try await drainer.evict(node, eviction, deadline: deadline)
                 case .deleteNode(let node), .deleteMachine(let node, _):
-                    switch try await deleteUnderGate(step, node: node, event: event, drainer: drainer, deadline: deadline) {
+                    switch try await deleteUnderGate(step, node: node, subject: subject, drainer: drainer, deadline: deadline) {
                     case .replanned(let override):
                         logger.warning("world changed before deletion; following the new plan", metadata: metadata.merging(["reason": "\(override.reason)"]) { $1 })
-                        return await run(override.steps, event: event, deadline: deadline)
+                        return await run(override.steps, subject: subject, drainer: drainer, deadline: deadline, forced: forced)
                     case .progressed(let result):
                         progress = result
                     }
@@ -81,12 +116,19 @@ public struct ScaleInExecutor: Sendable {
                     try await complete(action, result)
                     metadata["duration_ms"] = "\(Int(timing.now().timeIntervalSince(started) * 1000))"
                     logger.info("lifecycle action completed", metadata: metadata.merging(["result": "\(result.rawValue)"]) { $1 })
-                    return .completed(result, "completed \(result.rawValue)")
+                    return forced.isEmpty ? .completed(result, "completed \(result.rawValue)") : .completedForced(result, pods: forced)
                 }
                 metadata["duration_ms"] = "\(Int(timing.now().timeIntervalSince(started) * 1000))"
-                if case .unfinished(let why) = progress {
+                switch progress {
+                case .unfinished(let why):
                     logger.info("step unfinished at the deadline", metadata: metadata.merging(["reason": "\(why)"]) { $1 })
                     return .unfinished(why)
+                case .forced(let pods):
+                    forced += pods
+                    logger.critical("MaxDrainWait reached: removing the node with pods still bound to it",
+                                    metadata: metadata.merging(["pods": "\(pods.map(\.description).joined(separator: ", "))"]) { $1 })
+                case .finished:
+                    break
                 }
                 logger.info("step done", metadata: metadata)
             } catch {
@@ -94,6 +136,7 @@ public struct ScaleInExecutor: Sendable {
                 return .failed("\(step.action): \(error)")
             }
         }
+        if case .staleNode = subject { return .finished("every step done") }
         return .unfinished("plan ended without completing the lifecycle action")
     }
 
@@ -106,14 +149,15 @@ public struct ScaleInExecutor: Sendable {
     /// all under the cluster's gate, so two removals arriving together cannot both pass the quorum
     /// check against the same world.
     private func deleteUnderGate(
-        _ step: ScaleInStep, node: RancherNode.Reference, event: LifecycleActionNotification, drainer: NodeDrainer, deadline: Date
+        _ step: ScaleInStep, node: RancherNode.Reference, subject: ScaleInSubject, drainer: NodeDrainer, deadline: Date
     ) async throws(ClientError) -> Deletion {
         let cluster = node.id.clusterID?.rawValue ?? "default"
         let outcome: Result<Deletion, ClientError> = await gate.withExclusiveAccess(to: cluster) {
             do throws(ClientError) {
-                let fresh = try await world.snapshot(for: event)
-                let replanned = ScaleInDecision.plan(for: event, cluster: fresh, policy: policy)
-                if replanned.verdict == .refuse { return .success(.replanned(replanned)) }
+                let replanned = try await replan(subject)
+                // Anything but this very deletion (a refusal, an empty list, a node already gone):
+                // follow the fresh plan instead.
+                if !replanned.steps.contains(step) { return .success(.replanned(replanned)) }
                 return .success(.progressed(try await drainer.delete(step, deadline: deadline)))
             } catch {
                 return .failure(error)
@@ -122,11 +166,42 @@ public struct ScaleInExecutor: Sendable {
         return try outcome.get()
     }
 
+    /// The decision again, on a fresh read of the world.
+    private func replan(_ subject: ScaleInSubject) async throws(ClientError) -> ScaleInPlan {
+        switch subject {
+        case .hook(let event):
+            return ScaleInDecision.plan(for: event, cluster: try await world.snapshot(for: event), policy: policy)
+        case .staleNode(let id, let instance):
+            let fleet = try await world.fleet()
+            guard let node = fleet.cluster.rancherNodes.first(where: { $0.id == id }) else {
+                return ScaleInPlan(instanceID: instance, verdict: .skip, reason: "node \(id) is already gone", steps: [])
+            }
+            switch ScaleInReconcile.staleNode(node, instance: instance, fleet: fleet, policy: policy) {
+            case .staleNode(let plan): return plan
+            case .keep(_, let reason): return ScaleInPlan(instanceID: instance, verdict: .refuse, reason: reason, steps: [.hold(HoldReason(reason))])
+            case .waitingHook: return ScaleInPlan(instanceID: instance, verdict: .skip, reason: "its instance waits on a hook now", steps: [])
+            }
+        }
+    }
+
     private func complete(_ action: LifecycleActionReference, _ result: LifecycleActionResult) async throws(ClientError) {
         do {
             try await autoScaling.completeLifecycleAction(action, result: result)
         } catch where error.isNoActiveLifecycleAction {
             logger.info("lifecycle action was already completed", metadata: ["instance_id": "\(action.instanceID)"])
+        }
+    }
+}
+
+/// Whom a plan is for: a terminating instance's hook, or a node whose instance is already gone.
+public enum ScaleInSubject: Sendable, Equatable {
+    case hook(LifecycleActionNotification)
+    case staleNode(RancherNodeID, InstanceID)
+
+    public var instanceID: InstanceID {
+        switch self {
+        case .hook(let event): event.instanceID
+        case .staleNode(_, let instance): instance
         }
     }
 }

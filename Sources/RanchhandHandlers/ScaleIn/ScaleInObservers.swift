@@ -27,7 +27,9 @@ public actor ScaleInMetrics: ScaleInObserver {
     static func outcomeName(_ result: ScaleInResult) -> String {
         switch result {
         case .completed(let result, _): "completed-\(result.rawValue.lowercased())"
+        case .completedForced(let result, _): "completed-\(result.rawValue.lowercased())-forced"
         case .nothingToDo: "nothing-to-do"
+        case .finished: "finished"
         case .unfinished: "unfinished"
         case .failed: "failed"
         }
@@ -66,11 +68,14 @@ public enum ScaleInAnnouncement {
         case .completed(let lifecycle, _):
             let node = plan.node.map { " (node \($0.id))" } ?? ""
             return ":white_check_mark: ranchhand scale-in of \(subject)\(node): \(plan.verdict.rawValue), \(lifecycle.rawValue)"
+        case .completedForced(let lifecycle, let pods):
+            let names = pods.map(\.description).joined(separator: ", ")
+            return ":warning: ranchhand removed \(subject) after MaxDrainWait with pods not evicted: \(names) (lifecycle action \(lifecycle.rawValue))"
         case .unfinished(let why) where plan.verdict == .refuse:
             return ":rotating_light: ranchhand is holding the termination of \(subject): \(why). An operator must decide."
         case .failed(let why):
             return ":x: ranchhand scale-in of \(subject) failed: \(why)"
-        case .unfinished, .nothingToDo:
+        case .unfinished, .nothingToDo, .finished:
             return nil
         }
     }

@@ -82,7 +82,8 @@ public struct ClusterSnapshotFile: Decodable, Sendable {
     var rancherNodes: RancherCollection<RancherNode>
     var instances: [InstanceAddress]?
     var autoScalingGroup: Group?
-    var recentTerminations: Int?
+    /// Instance ids the groups terminated within the budget's window.
+    var recentTerminations: [String]?
 
     public var snapshot: ClusterSnapshot {
         ClusterSnapshot(
@@ -92,7 +93,7 @@ public struct ClusterSnapshotFile: Decodable, Sendable {
                            terminateHookAbandon: group.instanceLifecyclePolicy?.retentionTriggers?.terminateHookAbandon,
                            lifecycleHooks: group.lifecycleHooks ?? [])
             },
-            recentTerminations: recentTerminations ?? 0)
+            recentTerminations: (recentTerminations ?? []).map(InstanceID.init(rawValue:)))
     }
 
     public static func load(_ data: Data) throws -> ClusterSnapshotFile {

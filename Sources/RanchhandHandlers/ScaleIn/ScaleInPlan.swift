@@ -22,12 +22,14 @@ public struct HoldReason: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 public struct EvictionPlan: Sendable, Hashable, Codable {
-    /// Seconds the eviction loop may wait for PodDisruptionBudgets before giving up on a pod.
-    public var disruptionBudgetWaitSeconds: Int
+    /// MaxDrainWait: seconds from the hook's start (not from this delivery) that evictions blocked by
+    /// PodDisruptionBudgets or `ranchhand.io/do-not-disrupt` may wait before the node is deleted
+    /// anyway, with an alert naming the pods left on it.
+    public var maximumWaitSeconds: Int
     public var gracePeriodSeconds: Int?
 
-    public init(disruptionBudgetWaitSeconds: Int = 600, gracePeriodSeconds: Int? = nil) {
-        self.disruptionBudgetWaitSeconds = disruptionBudgetWaitSeconds
+    public init(maximumWaitSeconds: Int = 3600, gracePeriodSeconds: Int? = nil) {
+        self.maximumWaitSeconds = maximumWaitSeconds
         self.gracePeriodSeconds = gracePeriodSeconds
     }
 }

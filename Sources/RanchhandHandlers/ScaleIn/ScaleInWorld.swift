@@ -5,6 +5,10 @@ import RanchhandEvents
 /// Where the scale-in handler reads the world from: a live Rancher + AWS, or a recorded snapshot.
 public protocol ScaleInWorld: Sendable {
     func snapshot(for event: LifecycleActionNotification) async throws(ClientError) -> ClusterSnapshot
+    /// The whole cluster and its groups, for reconcile and for re-checking a stale node's deletion.
+    func fleet() async throws(ClientError) -> FleetSnapshot
+    /// Only the groups, their hooks and waiting instances: what the hook keeper reads every tick.
+    func groups() async throws(ClientError) -> [FleetGroup]
 }
 
 /// A recorded snapshot, for `replay --cluster-snapshot` and tests.
@@ -12,6 +16,8 @@ public struct RecordedScaleInWorld: ScaleInWorld {
     public let recorded: ClusterSnapshot
     public init(_ recorded: ClusterSnapshot) { self.recorded = recorded }
     public func snapshot(for event: LifecycleActionNotification) async throws(ClientError) -> ClusterSnapshot { recorded }
+    public func fleet() async throws(ClientError) -> FleetSnapshot { FleetSnapshot(cluster: recorded, groups: []) }
+    public func groups() async throws(ClientError) -> [FleetGroup] { [] }
 }
 
 /// How the executor waits: real time in production, a controllable clock in tests.

@@ -45,7 +45,7 @@ struct DemoScaleIn {
         } else {
             (autoScaling, ec2) = (DryRunAutoScaling(say: say), DryRunEC2())
         }
-        let world = LiveScaleInWorld(rancher: rancher, ec2: ec2, autoScaling: autoScaling, cluster: cluster, breakerWindow: 1800)
+        let world = LiveScaleInWorld(rancher: rancher, ec2: ec2, autoScaling: autoScaling, cluster: cluster, budgetWindow: 1800)
         let policy = ScaleInPolicy(drain: DrainOptions(deleteLocalData: true, timeout: 60))
         let executor = ScaleInExecutor(rancher: rancher, kubernetes: kubernetes, autoScaling: autoScaling, world: world, policy: policy,
                                        timing: ScaleInTiming(heartbeatInterval: .seconds(1), pollInterval: .milliseconds(300)), logger: logger)

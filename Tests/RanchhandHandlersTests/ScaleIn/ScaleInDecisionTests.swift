@@ -11,7 +11,8 @@ import Testing
     @Test func workerFoundByLabelIsDrainedThroughRancherAndDeleted() {
         let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(worker("m-1", instance: "i-0aaa"), worker("m-2", instance: "i-0bbb")), policy: policy)
         #expect(plan.verdict == .deregister)
-        #expect(plan.steps.map(\.action) == ["cordon", "drain", "delete-node", "complete-lifecycle-action"])
+        #expect(plan.steps.map(\.action) == ["cordon", "drain", "evict", "delete-node", "complete-lifecycle-action"],
+                "what a failed or timed-out drain leaves is evicted before the deletion")
         #expect(plan.node?.id == "c-abc12:m-1")
         #expect(plan.steps.last == .completeLifecycleAction(reference("i-0aaa"), .continue))
     }
@@ -75,7 +76,7 @@ import Testing
         for group in [GroupFacts(name: "etcd", terminateHookAbandon: "terminate"), nil] {
             let plan = ScaleInDecision.plan(for: terminating("i-0e1"), cluster: cluster(members, group: group), policy: policy)
             #expect(plan.verdict == .refuse)
-            #expect(plan.steps.map(\.action) == ["hold"])
+            #expect(plan.steps.map(\.action) == ["cordon", "evict", "hold"], "the instance goes either way: drain it, hold the deletion")
             #expect(!plan.completes)
         }
     }
@@ -101,17 +102,17 @@ import Testing
         event.destination = .warmPool
         let plan = ScaleInDecision.plan(for: event, cluster: cluster(worker("m-1", instance: "i-0aaa")), policy: policy)
         #expect(plan.verdict == .drainOnly)
-        #expect(plan.steps.map(\.action) == ["cordon", "drain", "complete-lifecycle-action"])
+        #expect(plan.steps.map(\.action) == ["cordon", "drain", "evict", "complete-lifecycle-action"])
     }
 
-    @Test func unavailableNodeIsDeletedWithoutADrainThatCouldNeverFinish() {
+    @Test func unavailableNodeIsEvictedWithoutARancherDrainThatCouldNeverFinish() {
         var dead = worker("m-1", instance: "i-0aaa")
         dead.state = .unavailable
         let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(dead, worker("m-2", instance: "i-0b")), policy: policy)
-        #expect(plan.steps.map(\.action) == ["delete-node", "complete-lifecycle-action"])
+        #expect(plan.steps.map(\.action) == ["evict", "delete-node", "complete-lifecycle-action"])
     }
 
-    @Test func massDeletionBreakerCountsRemovingNodesAndRecentTerminations() {
+    @Test func budgetCountsRemovingNodesAndTerminationsRancherHasForgotten() {
         var nodes = (1...10).map { worker("m-\($0)", instance: "i-0\($0)") }
         for index in 1...3 { nodes[index].state = .removing }
         let plan = ScaleInDecision.plan(for: terminating("i-01"), cluster: cluster(nodes), policy: policy)
@@ -119,8 +120,69 @@ import Testing
         #expect(plan.reason.contains("4 of 10 nodes"))
         // Three terminations Rancher has already forgotten: the cluster was 12 nodes, 4 of 12 ≤ 34 %.
         let healthy = (1...9).map { worker("m-\($0)", instance: "i-0\($0)") }
-        #expect(ScaleInDecision.plan(for: terminating("i-01"), cluster: cluster(healthy, recentTerminations: 3), policy: policy).verdict == .deregister)
-        #expect(ScaleInDecision.plan(for: terminating("i-01"), cluster: cluster(healthy, recentTerminations: 4), policy: policy).verdict == .refuse)
+        let gone: [InstanceID] = ["i-0x1", "i-0x2", "i-0x3", "i-0x4"]
+        #expect(ScaleInDecision.plan(for: terminating("i-01"), cluster: cluster(healthy, recentTerminations: Array(gone.prefix(3))), policy: policy).verdict == .deregister)
+        let refused = ScaleInDecision.plan(for: terminating("i-01"), cluster: cluster(healthy, recentTerminations: gone), policy: policy)
+        #expect(refused.verdict == .refuse)
+        #expect(refused.reason.contains("5 of 13 nodes"))
+    }
+
+    @Test func budgetCountsEachDepartingMachineOnce() {
+        // i-02 and i-03 are removing in Rancher and also appear as terminations: two departures, not four.
+        var nodes = (1...10).map { worker("m-\($0)", instance: "i-0\($0)") }
+        nodes[1].state = .removing
+        nodes[2].state = .removing
+        let count = policy.budget.departures(excluding: nodes[0], nodes: nodes, recentTerminations: ["i-02", "i-03"])
+        #expect(count == ScaleInBudget.Departures(removed: 2, clusterSize: 10))
+        // Terminations still waiting in their hooks with their nodes in place have removed nothing yet.
+        let waiting = policy.budget.departures(excluding: nodes[0], nodes: nodes, recentTerminations: ["i-04", "i-05", "i-06"])
+        #expect(waiting == ScaleInBudget.Departures(removed: 2, clusterSize: 10))
+        #expect(ScaleInDecision.plan(for: terminating("i-01"), cluster: cluster(nodes, recentTerminations: ["i-02", "i-03", "i-04"]), policy: policy).verdict == .deregister)
+    }
+
+    @Test func budgetLetsABurstThroughUpToItsShareOnly() {
+        // 12 of 23 terminated at once, 34 %: deletions 1…7 pass (7/23 = 30 %), the 8th (35 %) waits.
+        var nodes = (1...23).map { worker("m-\($0)", instance: "i-\($0)") }
+        var allowed = 0
+        for index in 0..<12 {
+            let plan = ScaleInDecision.plan(for: terminating("i-\(index + 1)"), cluster: cluster(nodes), policy: policy)
+            if plan.verdict == .deregister {
+                allowed += 1
+                nodes[index].state = .removing
+            } else {
+                #expect(plan.verdict == .refuse)
+                #expect(plan.steps.map(\.action) == ["cordon", "drain", "evict", "hold"], "refused workers are still drained")
+            }
+        }
+        #expect(allowed == 7)
+        #expect(policy.budget.allowance(clusterSize: 23, removed: 0) == 7)
+        #expect(policy.budget.allowance(clusterSize: 23, removed: 7) == 0)
+        #expect(ScaleInBudget(maximumShare: 0.1, windowSeconds: 60, alwaysAllowed: 1).allowance(clusterSize: 3, removed: 0) == 1)
+    }
+
+    @Test func emptyNodeListIsNeverReadAsNotInTheCluster() {
+        let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster([]), policy: policy)
+        #expect(!plan.completes)
+        #expect(plan.steps.map(\.action) == ["hold"])
+        #expect(plan.reason.contains("lists no nodes"))
+    }
+
+    @Test func clusterAPINodeWithoutAnnotationsIsRemovedThroughTheMachineOfItsNodeRef() {
+        var node = worker("machine-x7k2p", instance: "i-0aaa")
+        node.id = "c-m-4xkq7zp2:machine-x7k2p"
+        node.clusterID = "c-m-4xkq7zp2"
+        var other = worker("machine-b", instance: "i-0bbb")
+        other.clusterID = "c-m-4xkq7zp2"
+        let machine = RancherMachine(ref: MachineRef(namespace: "fleet-default", name: "custom-0a1b"), phase: "Running", nodeName: node.nodeName)
+        var snapshot = cluster(node, other)
+        snapshot.machines = [machine, RancherMachine(ref: MachineRef(namespace: "fleet-default", name: "custom-9z"), phase: "Running", nodeName: "elsewhere")]
+        let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: snapshot, policy: policy)
+        #expect(plan.steps.contains(.deleteMachine(node.reference, machine.ref)))
+
+        snapshot.machines = []
+        let held = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: snapshot, policy: policy)
+        #expect(held.steps.map(\.action) == ["cordon", "drain", "evict", "hold"], "drained, never the v3 mirror deleted")
+        #expect(!held.completes)
     }
 
     @Test func launchHooksAreNotTheScaleInHandlers() {
@@ -140,8 +202,9 @@ import Testing
         #expect(steps[1]["action"]?.stringValue == "drain")
         #expect(steps[1]["node"]?.stringValue == "c-abc12:m-1")
         #expect(steps[1]["drain"]?["timeout"] == JSONValue.number(600))
-        #expect(steps[3]["result"]?.stringValue == "CONTINUE")
-        #expect(steps[3]["hook"]?.stringValue == "ranchhand-terminate")
+        #expect(steps[2]["eviction"]?["maximumWaitSeconds"] == JSONValue.number(3600))
+        #expect(steps[4]["result"]?.stringValue == "CONTINUE")
+        #expect(steps[4]["hook"]?.stringValue == "ranchhand-terminate")
     }
 }
 
@@ -168,10 +231,10 @@ func etcd(_ name: String, instance: String) -> RancherNode {
     return node
 }
 
-func cluster(_ nodes: RancherNode..., instances: [InstanceAddress] = [], group: GroupFacts? = nil, recentTerminations: Int = 0) -> ClusterSnapshot {
+func cluster(_ nodes: RancherNode..., instances: [InstanceAddress] = [], group: GroupFacts? = nil, recentTerminations: [InstanceID] = []) -> ClusterSnapshot {
     cluster(nodes, instances: instances, group: group, recentTerminations: recentTerminations)
 }
 
-func cluster(_ nodes: [RancherNode], instances: [InstanceAddress] = [], group: GroupFacts? = nil, recentTerminations: Int = 0) -> ClusterSnapshot {
+func cluster(_ nodes: [RancherNode], instances: [InstanceAddress] = [], group: GroupFacts? = nil, recentTerminations: [InstanceID] = []) -> ClusterSnapshot {
     ClusterSnapshot(rancherNodes: nodes, instances: instances, autoScalingGroup: group, recentTerminations: recentTerminations)
 }

@@ -21,7 +21,7 @@ import Testing
         let plan = ScaleInDecision.plan(for: event, cluster: snapshot, policy: ScaleInPolicy())
         #expect(plan.verdict == .deregister)
         #expect(plan.node?.id == "c-d8f82:m-7f3e2d1c0b92")
-        #expect(plan.steps.map(\.action) == ["cordon", "drain", "delete-node", "complete-lifecycle-action"])
+        #expect(plan.steps.map(\.action) == ["cordon", "drain", "evict", "delete-node", "complete-lifecycle-action"])
     }
 
     @Test func etcdMemberOfTheSnapshotIsRemovedOnlyWhileQuorumHolds() throws {
@@ -32,7 +32,7 @@ import Testing
         snapshot.rancherNodes[1].state = .unavailable
         let refused = ScaleInDecision.plan(for: event, cluster: snapshot, policy: ScaleInPolicy())
         #expect(refused.verdict == .refuse)
-        #expect(refused.steps.map(\.action) == ["hold"], "the snapshot's group terminates abandoned instances, so the hook is held")
+        #expect(refused.steps.map(\.action) == ["cordon", "evict", "hold"], "the snapshot's group terminates abandoned instances, so the hook is held")
     }
 
     @Test func metricsCountOutcomesAndEmitEmbeddedMetricFormat() async throws {
