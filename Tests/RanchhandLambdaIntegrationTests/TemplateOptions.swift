@@ -5,7 +5,7 @@ enum TemplateOptions {
     /// Parameters every rendering needs (the template's own patterns hold for each).
     static let required = [
         "RancherUrl": "https://rancher.example.com", "RancherClusterId": "c-m-abcd1234",
-        "HostedZoneId": "Z0123456789ABCDEFGHIJ", "DnsOwnerId": "ranchhand-prod",
+        "HostedZoneId": "Z0123456789ABCDEFGHIJ", "DnsOwnerId": "ranchhand-prod", "ClusterName": "prod",
     ]
 
     static func rendered(_ logical: String, _ parameters: [String: String]) throws -> String {

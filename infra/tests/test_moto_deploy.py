@@ -274,7 +274,9 @@ def test_ssm_parameters(moto, deployed):
     assert values[f"/ranchhand/{CLUSTER}/dns/options"] == (
         "--zone-id Z0123456789ABC --owner ranchhand-prod --policy upsert-only --rancher-url https://rancher.example.com "
         f"--cluster-id c-m-abcd1234 --group {CLUSTER}-compute-a --node-record nodes.example.com")
-    assert values[f"/ranchhand/{CLUSTER}/scale-in/options"] == "--rancher-url https://rancher.example.com --cluster-id c-m-abcd1234"
+    assert values[f"/ranchhand/{CLUSTER}/scale-in/options"] == (
+        f"--rancher-url https://rancher.example.com --cluster-id c-m-abcd1234 --group-prefix {CLUSTER}- "
+        "--drain-timeout 600 --max-drain-wait 3600")
     assert values[f"/ranchhand/{CLUSTER}/capacity/config"] == CAPACITY_CONFIG
 
 

@@ -322,6 +322,22 @@ def test_terminate_hook_heartbeat_exceeds_scale_in_visibility(templates):
     assert hooks == 2
 
 
+def test_max_drain_wait_fits_inside_every_terminate_hooks_global_timeout(templates):
+    """MaxDrainWait is counted from the hook's start; the deletion and completion need ten minutes
+    after it, inside the hook's global timeout (min(100 x HeartbeatTimeout, 48 h))."""
+    wait = templates["handlers.yaml"]["Parameters"]["ScaleInMaxDrainWait"]
+    assert wait["MaxValue"] <= 172800 - 600
+    for name in ("cluster.yaml", "compute-group.yaml"):
+        template = templates[name]
+        for logical, group in resources_of_type(template, "AWS::AutoScaling::AutoScalingGroup").items():
+            for spec in group["Properties"]["LifecycleHookSpecificationList"]:
+                if not spec["LifecycleTransition"].endswith("TERMINATING"):
+                    continue
+                heartbeat = parameter_of(template, spec["HeartbeatTimeout"])
+                global_timeout = min(100 * heartbeat["MinValue"], 172800)
+                assert wait["Default"] <= global_timeout - 600, f"{name} {logical}"
+
+
 def test_one_rule_and_one_queue_per_tool(templates):
     handlers = templates["handlers.yaml"]
     queues = {logical: _queue_tool(q) for logical, q in resources_of_type(handlers, "AWS::SQS::Queue").items()}
