@@ -83,6 +83,12 @@ public struct Seed: Sendable {
         }
     }
 
+    /// A DynamoDB table for the scale-in deletion lease (partition key `lease`).
+    public func leaseTable(_ name: String) async throws {
+        struct Output: Decodable { var name: String }
+        _ = try await run("lease-table", ["name": name], as: Output.self)
+    }
+
     public func parameters(_ parameters: [Parameter]) async throws {
         struct Output: Decodable { var names: [String] }
         _ = try await run("parameters", ["parameters": parameters], as: Output.self)

@@ -48,6 +48,8 @@ struct ScaleInOptions: ParsableArguments {
     var reconcileTakeOverAfter = 1200
     @Option(help: "Seconds one reconcile pass spends on each item before moving on; the next pass resumes it.")
     var reconcileTimePerItem = 30
+    @Option(help: "DynamoDB table of the cluster's deletion lease (infra/handlers.yaml creates it): deletions are serialised across concurrent invocations and pollers through it, so drains can run in parallel. Without it only this process's deletions are serialised [RANCHHAND_LEASE_TABLE].")
+    var leaseTable: String?
     @Option(help: "Slack-compatible webhook for completed, refused and failed scale-ins [RANCHHAND_WEBHOOK_URL].")
     var webhookURL: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [RANCHHAND_LOG_LEVEL].")

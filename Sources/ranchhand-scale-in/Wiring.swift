@@ -97,7 +97,8 @@ struct Wiring {
                                      budgetWindow: TimeInterval(options.breakerWindow), groups: options.groupSelection(environment))
         let timing = timing()
         let executor = ScaleInExecutor(rancher: rancher, kubernetes: try await kubernetes(rancher, cluster: cluster), autoScaling: autoScaling,
-                                       world: world, policy: options.policy, gate: gate, timing: timing, logger: logger)
+                                       world: world, policy: options.policy, gate: gate, lease: lease(aws: aws, timing: timing),
+                                       timing: timing, logger: logger)
         var observers: [any ScaleInObserver] = extraObservers
         if let url = ScaleInOptions.value(options.webhookURL, "RANCHHAND_WEBHOOK_URL", environment) {
             observers.append(WebhookObserver(notifier: WebhookNotifier(url: url, transport: transport, logger: logger)))
@@ -108,6 +109,14 @@ struct Wiring {
         let keeper = keepsWaitingHooks ? keeper(world: world, autoScaling: autoScaling) : nil
         return ScaleInRecordHandler(world: world, executor: executor, policy: options.policy, observers: observers, keeper: keeper,
                                     reconcile: options.reconcile)
+    }
+
+    /// The cross-process deletion lease, when a table is configured; this process holds it under a
+    /// fresh id (a cold start is a new holder).
+    func lease(aws: AWSRequestSender, timing: ScaleInTiming) -> DeletionLease? {
+        guard let table = ScaleInOptions.value(options.leaseTable, "RANCHHAND_LEASE_TABLE", environment) else { return nil }
+        return DeletionLease(store: LiveDynamoDBLeaseStore(sender: aws, table: table), holder: "ranchhand-scale-in/\(UUID().uuidString)",
+                             timing: timing, logger: logger)
     }
 
     func timing() -> ScaleInTiming {

@@ -28,6 +28,11 @@ struct CloudFormationTemplate {
 
     private func parameter(_ name: String, _ given: [String: String]) throws -> String {
         if let value = given[name] { return value }
+        // A Ref to a DynamoDB table is its TableName, as CloudFormation resolves it.
+        if let resource = root["Resources"]?.mapping?[name]?.mapping, resource["Type"]?.string == "AWS::DynamoDB::Table",
+           let tableName = resource["Properties"]?.mapping?["TableName"] {
+            return try string(tableName, given)
+        }
         guard let declared = root["Parameters"]?.mapping?[name]?.mapping else { throw Unsupported(description: "unknown parameter \(name)") }
         guard let fallback = declared["Default"]?.string else { throw Unsupported(description: "parameter \(name) has no Default: give it") }
         return fallback

@@ -1,6 +1,7 @@
 import Foundation
 import RanchhandClients
 import RanchhandHTTP
+import RanchhandLambda
 import RanchhandSandbox
 import RanchhandTestSupport
 import Testing
@@ -156,7 +157,11 @@ struct LambdaWorld {
     }
 
     /// The two parameters, as the stack (options, a String) and the operator (the token, a SecureString) create them.
+    /// Stores what the stack stores for `tool` — and, as the stack creates it, the deletion lease
+    /// table the scale-in options name.
     func store(tool: String, options: String) async throws {
+        let words = try CommandLineWords.split(options)
+        if let flag = words.firstIndex(of: "--lease-table"), flag + 1 < words.count { try await seed.leaseTable(words[flag + 1]) }
         try await seed.parameters([
             Seed.Parameter(name: "/ranchhand/\(clusterName)/\(tool)/options", value: options),
             Seed.Parameter(name: "/ranchhand/\(clusterName)/\(tool)/rancher-token", type: "SecureString", value: token.full),

@@ -12,10 +12,11 @@ import Testing
     @Test func theDefaultOptionsNameRancherAndTheCluster() throws {
         let words = try TemplateOptions.words("ScaleInOptionsParameter", [:])
         #expect(words == ["--rancher-url", "https://rancher.example.com", "--cluster-id", "c-m-abcd1234", "--group-prefix", "prod-",
-                          "--drain-timeout", "600", "--max-drain-wait", "3600"])
+                          "--lease-table", "ranchhand-prod-scale-in-lease", "--drain-timeout", "600", "--max-drain-wait", "3600"])
         let options = try lambda(words).options
         #expect(options.rancherURL == "https://rancher.example.com" && options.cluster == "c-m-abcd1234")
-        #expect(options.groupPrefix == "prod-" && options.maxDrainWait == 3600 && options.drainTimeout == 600,
+        #expect(options.groupPrefix == "prod-" && options.maxDrainWait == 3600 && options.drainTimeout == 600
+                    && options.leaseTable == "ranchhand-prod-scale-in-lease",
                 "the stack's groups are heart-beaten and reconciled; its drain settings reach the handler")
     }
 

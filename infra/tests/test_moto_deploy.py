@@ -240,13 +240,14 @@ def test_functions_and_mappings(moto, deployed):
         assert (function["Runtime"], function["Handler"], function["MemorySize"], function["Timeout"]) == (
             "provided.al2023", "bootstrap", 512, timeout)
         assert function["Environment"]["Variables"] == {"RANCHHAND_SSM_PREFIX": f"/ranchhand/{CLUSTER}/{tool}/"}
-        assert lam.get_function_concurrency(FunctionName=function["FunctionName"])["ReservedConcurrentExecutions"] == 1
+        expected = 10 if tool == "scale-in" else 1  # scale-in: ScaleInConcurrency, deletions serial via the lease
+        assert lam.get_function_concurrency(FunctionName=function["FunctionName"])["ReservedConcurrentExecutions"] == expected
     mappings = {m["FunctionArn"].rsplit(":", 1)[-1]: m for m in lam.list_event_source_mappings()["EventSourceMappings"]}
     assert set(mappings) == {f"ranchhand-{CLUSTER}-scale-in", f"ranchhand-{CLUSTER}-dns"}
     scale_in = mappings[f"ranchhand-{CLUSTER}-scale-in"]
     assert scale_in["EventSourceArn"].endswith(f":ranchhand-{CLUSTER}-scale-in")
     assert (scale_in["BatchSize"], scale_in["FunctionResponseTypes"], scale_in["ScalingConfig"]) == (
-        1, ["ReportBatchItemFailures"], {"MaximumConcurrency": 2})
+        1, ["ReportBatchItemFailures"], {"MaximumConcurrency": 10})
     assert mappings[f"ranchhand-{CLUSTER}-dns"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
 
 
@@ -276,7 +277,7 @@ def test_ssm_parameters(moto, deployed):
         f"--cluster-id c-m-abcd1234 --group {CLUSTER}-compute-a --node-record nodes.example.com")
     assert values[f"/ranchhand/{CLUSTER}/scale-in/options"] == (
         f"--rancher-url https://rancher.example.com --cluster-id c-m-abcd1234 --group-prefix {CLUSTER}- "
-        "--drain-timeout 600 --max-drain-wait 3600")
+        f"--lease-table ranchhand-{CLUSTER}-scale-in-lease --drain-timeout 600 --max-drain-wait 3600")
     assert values[f"/ranchhand/{CLUSTER}/capacity/config"] == CAPACITY_CONFIG
 
 

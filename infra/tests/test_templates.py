@@ -293,7 +293,13 @@ def test_scale_in_outlasts_the_longest_drain_and_is_serialised(templates):
     longest = queue["Metadata"]["Ranchhand"]["LongestScaleInSeconds"]
     assert longest >= 10800, "at least Rancher's longest drain timeout"
     assert props["RedrivePolicy"]["maxReceiveCount"] * props["VisibilityTimeout"] >= longest + 3600
-    assert function["ReservedConcurrentExecutions"] == 1
+    # Drains run concurrently; deletions are serial per cluster through the lease the options name.
+    concurrency = parameter_of(handlers, function["ReservedConcurrentExecutions"])
+    assert concurrency and concurrency["MinValue"] >= 2
+    assert mapping["ScalingConfig"]["MaximumConcurrency"] == function["ReservedConcurrentExecutions"]
+    options = handlers["Resources"]["ScaleInOptionsParameter"]["Properties"]["Value"]["Fn::If"][2]["Fn::Sub"]
+    assert "--lease-table ${ScaleInLeaseTable}" in options and "--group-prefix ${ClusterName}-" in options
+    assert handlers["Resources"]["ScaleInLeaseTable"]["Type"] == "AWS::DynamoDB::Table"
     assert mapping["BatchSize"] == 1
     assert props["MessageRetentionPeriod"] >= props["RedrivePolicy"]["maxReceiveCount"] * props["VisibilityTimeout"]
 
@@ -422,7 +428,8 @@ def test_functions_are_custom_runtimes_with_enough_memory(templates):
         assert props["Runtime"] == "provided.al2023" and props["Handler"] == "bootstrap", logical
         memory = parameter_of(handlers, props["MemorySize"])
         assert memory["MinValue"] >= 512 and memory["Default"] >= 512, logical
-        assert props["ReservedConcurrentExecutions"] == 1, logical
+        if logical != "ScaleInFunction":
+            assert props["ReservedConcurrentExecutions"] == 1, logical
         prefix = props["Environment"]["Variables"]["RANCHHAND_SSM_PREFIX"]["Fn::Sub"]
         assert prefix.startswith("/ranchhand/${ClusterName}/") and prefix.endswith("/")
 

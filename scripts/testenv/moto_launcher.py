@@ -9,6 +9,9 @@ has answered a request; exits 0 on SIGTERM/SIGINT. Request logs go to stderr onl
 with --verbose. The server is moto's own ``ThreadedMotoServer`` (werkzeug, threaded);
 ``POST /moto-api/reset`` clears every backend, lifecycle actions included.
 
+DynamoDB's conditional writes are made atomic (moto_dynamodb_atomic.py: moto checks a
+ConditionExpression and writes in two unlocked steps across its request threads).
+
 Behaviours added to moto's autoscaling backend (moto 5.2.1 has none of them):
 
 1. Wait states. When a group has an ``autoscaling:EC2_INSTANCE_TERMINATING`` hook, an
@@ -107,6 +110,7 @@ def main(argv=None) -> int:
     else:
         os.environ.pop("INITIAL_NO_AUTH_ACTION_COUNT", None)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import moto_dynamodb_atomic
     import moto_lifecycle
     import moto_lifecycle_patches
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -114,6 +118,7 @@ def main(argv=None) -> int:
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
     moto_lifecycle_patches.install()
+    moto_dynamodb_atomic.install()
     if args.sweep_interval > 0:
         moto_lifecycle.start_sweeper(args.sweep_interval)
 

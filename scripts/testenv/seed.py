@@ -218,11 +218,23 @@ def iam_user(e, a):
     return {"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"]}
 
 
+def lease_table(e, a):
+    """The scale-in deletion lease table, as infra/handlers.yaml declares it (partition key `lease`)."""
+    ddb = client("dynamodb", e)
+    try:
+        ddb.create_table(TableName=a["name"], BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "lease", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "lease", "KeyType": "HASH"}])
+    except ddb.exceptions.ResourceInUseException:
+        pass  # one table per cluster name, shared by the tests that render the same stack
+    return {"name": a["name"]}
+
+
 COMMANDS = {
     "group": group, "terminate": terminate, "group-states": group_states, "ec2-states": ec2_states,
     "instances": instances, "parameters": parameters, "zone": zone, "records": records,
     "load-balancer": load_balancer, "metrics": metrics, "metric-sum": metric_sum, "queue": queue,
-    "queue-counts": queue_counts, "iam-user": iam_user,
+    "queue-counts": queue_counts, "iam-user": iam_user, "lease-table": lease_table,
 }
 
 

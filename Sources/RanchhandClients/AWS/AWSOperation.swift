@@ -60,6 +60,9 @@ extension AWSOperation {
     public static let deleteMessage = AWSOperation(.sqs, "DeleteMessage", iamPrefix: "sqs")
     public static let deleteMessageBatch = AWSOperation(.sqs, "DeleteMessageBatch", iamPrefix: "sqs")
     public static let changeMessageVisibility = AWSOperation(.sqs, "ChangeMessageVisibility", iamPrefix: "sqs")
+    // DynamoDB: the scale-in deletion lease. A conditional update answered ambiguously is retried:
+    // a retried take of a lease we already hold is accepted (the holder matches).
+    public static let updateItem = AWSOperation(.dynamoDB, "UpdateItem", iamPrefix: "dynamodb")
 
     /// The registry. IAM has no separate actions for the batch and by-path variants' own names:
     /// `sqs:DeleteMessageBatch` is authorised by `sqs:DeleteMessage`, which `requiredIAMActions` applies.
@@ -68,7 +71,7 @@ extension AWSOperation {
         describeLifecycleHooks, setDesiredCapacity, describeScalingActivities, describeInstances, listHostedZonesByName,
         listResourceRecordSets, changeResourceRecordSets, getChange, describeLoadBalancers, assumeRole,
         assumeRoleWithWebIdentity, getMetricData, putMetricData, getParameter, getParametersByPath, receiveMessage,
-        deleteMessage, deleteMessageBatch, changeMessageVisibility,
+        deleteMessage, deleteMessageBatch, changeMessageVisibility, updateItem,
     ]
 
     /// The IAM action that authorises this call in a policy.

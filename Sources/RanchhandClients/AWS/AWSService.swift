@@ -8,6 +8,7 @@ public enum AWSService: String, Sendable, CaseIterable {
     case cloudWatch = "monitoring"
     case ssm
     case sqs
+    case dynamoDB = "dynamodb"
 
     /// The SigV4 signing name: servers (and moto) route on the credential scope, so it must be exact.
     public var signingName: String { rawValue }
@@ -23,6 +24,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .cloudWatch: "CLOUDWATCH"
         case .ssm: "SSM"
         case .sqs: "SQS"
+        case .dynamoDB: "DYNAMODB"
         }
     }
 

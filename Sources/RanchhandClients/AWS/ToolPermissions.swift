@@ -78,7 +78,7 @@ extension ToolPermissions {
         operations: [
             .completeLifecycleAction, .recordLifecycleActionHeartbeat, .describeAutoScalingGroups, .describeLifecycleHooks,
             .describeScalingActivities, .describeInstances, .receiveMessage, .deleteMessage, .deleteMessageBatch,
-            .changeMessageVisibility, .getParameter,
+            .changeMessageVisibility, .getParameter, .updateItem,
         ],
         platform: [.lambdaLogs, .sqsEventSource]
     )

@@ -12,6 +12,7 @@ public struct AWSJSONProtocol: Sendable {
         case .sqs: ("AmazonSQS", "application/x-amz-json-1.0")
         case .cloudWatch: ("GraniteServiceVersion20100801", "application/x-amz-json-1.0")
         case .ssm: ("AmazonSSM", "application/x-amz-json-1.1")
+        case .dynamoDB: ("DynamoDB_20120810", "application/x-amz-json-1.0")
         default: ("", "application/x-amz-json-1.0")
         }
     }

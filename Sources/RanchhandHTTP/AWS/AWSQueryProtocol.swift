@@ -16,6 +16,7 @@ public struct AWSQueryProtocol: Sendable {
         case .route53: "2013-04-01"
         case .ssm: "2014-11-06"
         case .sqs: "2012-11-05"
+        case .dynamoDB: "2012-08-10"
         }
     }
 

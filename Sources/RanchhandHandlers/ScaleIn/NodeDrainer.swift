@@ -121,15 +121,18 @@ struct NodeDrainer: Sendable {
     }
 
     /// Deletes the v3 node (RKE1) or the cluster-api Machine (RKE2/K3s) and waits until it is gone.
-    func delete(_ step: ScaleInStep, deadline: Date) async throws(ClientError) -> Progress {
+    /// `mayAct` is asked before each destructive request (the deletion lease still held).
+    func delete(_ step: ScaleInStep, deadline: Date, mayAct: @Sendable () -> Bool = { true }) async throws(ClientError) -> Progress {
         while true {
             switch step {
             case .deleteNode(let node):
                 guard let current = try await rancher.node(id: node.id) else { return .finished }
+                guard current.state == .removing || mayAct() else { return .unfinished("deletion lease lost before deleting \(node.id)") }
                 if current.state != .removing { _ = try await rancher.deleteNode(node.id) }
             case .deleteMachine(_, let machine):
-                guard try await rancher.machine(machine) != nil else { return .finished }
-                _ = try await rancher.deleteMachine(machine)
+                guard let current = try await rancher.machine(machine) else { return .finished }
+                guard current.isDeleting || mayAct() else { return .unfinished("deletion lease lost before deleting Machine \(machine)") }
+                if !current.isDeleting { _ = try await rancher.deleteMachine(machine) }
             default:
                 return .finished
             }

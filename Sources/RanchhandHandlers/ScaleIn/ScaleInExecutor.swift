@@ -27,11 +27,14 @@ public struct ScaleInExecutor: Sendable {
     public let world: any ScaleInWorld
     public let policy: ScaleInPolicy
     public let gate: ClusterGate
+    /// Serialises deletions across processes (concurrent Lambda invocations, several pollers);
+    /// nil when this process is the only one deleting (the in-process gate then suffices).
+    public let lease: DeletionLease?
     public let timing: ScaleInTiming
     public var logger: Logger
 
     public init(rancher: any RancherClient, kubernetes: (any KubernetesClient)?, autoScaling: any AutoScalingClient,
-                world: any ScaleInWorld, policy: ScaleInPolicy, gate: ClusterGate = ClusterGate(),
+                world: any ScaleInWorld, policy: ScaleInPolicy, gate: ClusterGate = ClusterGate(), lease: DeletionLease? = nil,
                 timing: ScaleInTiming = ScaleInTiming(), logger: Logger) {
         self.rancher = rancher
         self.kubernetes = kubernetes
@@ -39,6 +42,7 @@ public struct ScaleInExecutor: Sendable {
         self.world = world
         self.policy = policy
         self.gate = gate
+        self.lease = lease
         self.timing = timing
         self.logger = logger
     }
@@ -146,24 +150,38 @@ public struct ScaleInExecutor: Sendable {
     }
 
     /// Re-reads the world and re-runs the safety rules, then deletes and waits for the node to go —
-    /// all under the cluster's gate, so two removals arriving together cannot both pass the quorum
-    /// check against the same world.
+    /// all under the cluster's gate (and its lease, across processes), so two removals arriving
+    /// together cannot both pass the quorum check or the budget against the same world.
     private func deleteUnderGate(
         _ step: ScaleInStep, node: RancherNode.Reference, subject: ScaleInSubject, drainer: NodeDrainer, deadline: Date
     ) async throws(ClientError) -> Deletion {
         let cluster = node.id.clusterID?.rawValue ?? "default"
         let outcome: Result<Deletion, ClientError> = await gate.withExclusiveAccess(to: cluster) {
+            guard let lease else { return await recheckAndDelete(step, subject: subject, drainer: drainer, deadline: deadline, mayAct: { true }) }
             do throws(ClientError) {
-                let replanned = try await replan(subject)
-                // Anything but this very deletion (a refusal, an empty list, a node already gone):
-                // follow the fresh plan instead.
-                if !replanned.steps.contains(step) { return .success(.replanned(replanned)) }
-                return .success(.progressed(try await drainer.delete(step, deadline: deadline)))
+                let held = try await lease.withLease(for: cluster, until: deadline) { held in
+                    await recheckAndDelete(step, subject: subject, drainer: drainer, deadline: deadline, mayAct: { held.stillHeld })
+                }
+                return held ?? .success(.progressed(.unfinished("waiting for the cluster's deletion lease")))
             } catch {
                 return .failure(error)
             }
         }
         return try outcome.get()
+    }
+
+    private func recheckAndDelete(
+        _ step: ScaleInStep, subject: ScaleInSubject, drainer: NodeDrainer, deadline: Date, mayAct: @escaping @Sendable () -> Bool
+    ) async -> Result<Deletion, ClientError> {
+        do throws(ClientError) {
+            let replanned = try await replan(subject)
+            // Anything but this very deletion (a refusal, an empty list, a node already gone):
+            // follow the fresh plan instead.
+            if !replanned.steps.contains(step) { return .success(.replanned(replanned)) }
+            return .success(.progressed(try await drainer.delete(step, deadline: deadline, mayAct: mayAct)))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// The decision again, on a fresh read of the world.
