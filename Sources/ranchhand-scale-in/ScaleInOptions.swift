@@ -48,6 +48,8 @@ struct ScaleInOptions: ParsableArguments {
     var reconcileTakeOverAfter = 1200
     @Option(help: "Seconds one reconcile pass spends on each item before moving on; the next pass resumes it.")
     var reconcileTimePerItem = 30
+    @Option(help: "What a Spot rebalance recommendation gets: cordon (default; new pods go elsewhere), drain, or ignore. An interruption warning always drains at once.")
+    var rebalance: RebalanceResponse = .cordon
     @Option(help: "DynamoDB table of the cluster's deletion lease (infra/handlers.yaml creates it): deletions are serialised across concurrent invocations and pollers through it, so drains can run in parallel. Without it only this process's deletions are serialised [RANCHHAND_LEASE_TABLE].")
     var leaseTable: String?
     @Option(help: "Slack-compatible webhook for completed, refused and failed scale-ins [RANCHHAND_WEBHOOK_URL].")
@@ -59,7 +61,7 @@ struct ScaleInOptions: ParsableArguments {
         ScaleInPolicy(
             drain: DrainOptions(deleteLocalData: deleteLocalData, force: force, gracePeriod: drainGracePeriod, timeout: drainTimeout),
             eviction: EvictionPlan(maximumWaitSeconds: maxDrainWait),
-            budget: ScaleInBudget(maximumShare: breakerMaxShare, windowSeconds: breakerWindow))
+            budget: ScaleInBudget(maximumShare: breakerMaxShare, windowSeconds: breakerWindow), rebalance: rebalance)
     }
 
     func groupSelection(_ environment: [String: String]) -> GroupSelection {
@@ -86,3 +88,5 @@ struct ScaleInOptions: ParsableArguments {
         return environment[variable].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
+
+extension RebalanceResponse: ExpressibleByArgument {}

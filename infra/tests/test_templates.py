@@ -362,7 +362,9 @@ def test_one_rule_and_one_queue_per_tool(templates):
         assert len(tools) <= 1, f"{logical} feeds several tools' queues: {tools}"
         if "EventPattern" in rule["Properties"] and tools:
             event_rules.setdefault(tools.pop(), []).append(logical)
-    assert {tool: len(names) for tool, names in event_rules.items()} == {"scale-in": 1, "dns": 1}
+    # scale-in: the terminate hooks, and the Spot warnings (EC2 events, which no group pattern can select).
+    assert {tool: sorted(names) for tool, names in event_rules.items()} == {
+        "scale-in": ["ScaleInEventsRule", "ScaleInSpotRule"], "dns": ["DnsEventsRule"]}
     # Launch lifecycle actions belong to the bootstrap agent: no queue receives them.
     for rule in rules.values():
         types = rule["Properties"].get("EventPattern", {}).get("detail-type", [])
@@ -375,6 +377,11 @@ def test_rules_match_only_this_clusters_groups(templates):
         pattern = rule["Properties"].get("EventPattern")
         if pattern is None:
             assert rule["Properties"]["ScheduleExpression"], logical
+            continue
+        if logical == "ScaleInSpotRule":
+            # Only the instance id is in these events; the handler checks the instance's group tag.
+            assert pattern == {"source": ["aws.ec2"], "detail-type": [
+                "EC2 Spot Instance Interruption Warning", "EC2 Instance Rebalance Recommendation"]}
             continue
         assert pattern["source"] == ["aws.autoscaling"]
         assert pattern["detail"]["AutoScalingGroupName"] == [{"prefix": {"Fn::Sub": "${ClusterName}-"}}]
@@ -472,3 +479,11 @@ def test_ssm_secrets_are_not_in_templates(templates):
             assert "token" not in str(param["Properties"]["Name"]).lower(), f"{name} {logical}"
         for pname in template.get("Parameters", {}):
             assert "token" not in pname.lower() and "secret" not in pname.lower(), f"{name} {pname}"
+
+
+def test_compute_group_can_run_spot_with_capacity_rebalancing(templates):
+    group = resources_of_type(templates["compute-group.yaml"], "AWS::AutoScaling::AutoScalingGroup")["ComputeGroup"]["Properties"]
+    assert group["CapacityRebalance"] == {"Ref": "CapacityRebalance"}
+    # Either a plain launch template or a mixed instances policy, never both.
+    assert group["LaunchTemplate"]["Fn::If"][0] == "UsesSpot" and group["LaunchTemplate"]["Fn::If"][1] == {"Ref": "AWS::NoValue"}
+    assert group["MixedInstancesPolicy"]["Fn::If"][0] == "UsesSpot" and group["MixedInstancesPolicy"]["Fn::If"][2] == {"Ref": "AWS::NoValue"}

@@ -30,6 +30,15 @@ extension LiveScaleInWorld {
         return groups
     }
 
+    /// Interruption warnings carry only the instance id: the group comes from its tag. With no group
+    /// selection configured every group counts as the cluster's (the node match decides).
+    public func group(of instance: InstanceID) async throws(ClientError) -> (name: AutoScalingGroupName, isClusters: Bool)? {
+        let found = try await ec2.describeInstances(DescribeInstancesRequest(filters: [EC2Filter(name: "instance-id", values: [instance.rawValue])]))
+        guard let tag = found.first?.tags["aws:autoscaling:groupName"], !tag.isEmpty else { return nil }
+        let name = AutoScalingGroupName(tag)
+        return (name, groupSelection.isEmpty || groupSelection.contains(name))
+    }
+
     /// Everything reconcile decides on: nodes (and Machines), groups, recent terminations across the
     /// groups, and EC2's state of every instance a node is stamped with.
     public func fleet() async throws(ClientError) -> FleetSnapshot {

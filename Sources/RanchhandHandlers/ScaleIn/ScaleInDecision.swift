@@ -6,13 +6,20 @@ public struct ScaleInPolicy: Sendable, Hashable {
     public var drain: DrainOptions
     public var eviction: EvictionPlan
     public var budget: ScaleInBudget
+    public var rebalance: RebalanceResponse
 
     public init(drain: DrainOptions = DrainOptions(deleteLocalData: true, ignoreDaemonSets: true, timeout: 600),
-                eviction: EvictionPlan = EvictionPlan(), budget: ScaleInBudget = ScaleInBudget()) {
+                eviction: EvictionPlan = EvictionPlan(), budget: ScaleInBudget = ScaleInBudget(), rebalance: RebalanceResponse = .cordon) {
         self.drain = drain
         self.eviction = eviction
         self.budget = budget
+        self.rebalance = rebalance
     }
+}
+
+/// What a rebalance recommendation (a Spot instance at elevated risk) gets.
+public enum RebalanceResponse: String, Sendable, Hashable, CaseIterable {
+    case cordon, drain, ignore
 }
 
 /// The pure decision: a terminate lifecycle event and a snapshot of the world in, a plan out.

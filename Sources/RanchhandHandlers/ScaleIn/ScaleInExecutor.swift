@@ -140,8 +140,8 @@ public struct ScaleInExecutor: Sendable {
                 return .failed("\(step.action): \(error)")
             }
         }
-        if case .staleNode = subject { return .finished("every step done") }
-        return .unfinished("plan ended without completing the lifecycle action")
+        if case .hook = subject { return .unfinished("plan ended without completing the lifecycle action") }
+        return .finished("every step done")
     }
 
     private enum Deletion: Sendable {
@@ -199,6 +199,9 @@ public struct ScaleInExecutor: Sendable {
             case .keep(_, let reason): return ScaleInPlan(instanceID: instance, verdict: .refuse, reason: reason, steps: [.hold(HoldReason(reason))])
             case .waitingHook: return ScaleInPlan(instanceID: instance, verdict: .skip, reason: "its instance waits on a hook now", steps: [])
             }
+        case .interruption(let instance):
+            // An interruption plan never deletes: the node goes with its terminate hook or reconcile.
+            return ScaleInPlan(instanceID: instance, verdict: .skip, reason: "interruptions do not delete", steps: [])
         }
     }
 
@@ -215,11 +218,13 @@ public struct ScaleInExecutor: Sendable {
 public enum ScaleInSubject: Sendable, Equatable {
     case hook(LifecycleActionNotification)
     case staleNode(RancherNodeID, InstanceID)
+    /// A Spot interruption warning or rebalance recommendation: drain ahead, no hook, no deletion.
+    case interruption(InstanceID)
 
     public var instanceID: InstanceID {
         switch self {
         case .hook(let event): event.instanceID
-        case .staleNode(_, let instance): instance
+        case .staleNode(_, let instance), .interruption(let instance): instance
         }
     }
 }

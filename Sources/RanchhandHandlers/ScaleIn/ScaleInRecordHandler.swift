@@ -43,6 +43,10 @@ public struct ScaleInRecordHandler: EventRecordHandler {
             return .ignored("test notification")
         case .lifecycleAction(let event)? where event.transition == .terminating:
             return await handle(event, hookStart: (record.eventBridge?.time ?? event.time)?.date, context: context)
+        case .spotInterruptionWarning(let warning)?:
+            return await handleInterruption(.spotInterruption, instance: warning.instanceID, at: record.eventBridge?.time?.date, context: context)
+        case .rebalanceRecommendation(let recommendation)?:
+            return await handleInterruption(.rebalance, instance: recommendation.instanceID, at: record.eventBridge?.time?.date, context: context)
         case .scheduled?:
             switch await reconcile(dryRun: false, now: executor.timing.now(), context: context) {
             case .success(let findings):

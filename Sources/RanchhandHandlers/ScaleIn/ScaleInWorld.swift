@@ -9,6 +9,9 @@ public protocol ScaleInWorld: Sendable {
     func fleet() async throws(ClientError) -> FleetSnapshot
     /// Only the groups, their hooks and waiting instances: what the hook keeper reads every tick.
     func groups() async throws(ClientError) -> [FleetGroup]
+    /// The instance's Auto Scaling group (its `aws:autoscaling:groupName` tag), and whether that
+    /// group is one of this cluster's; nil when the instance belongs to no group.
+    func group(of instance: InstanceID) async throws(ClientError) -> (name: AutoScalingGroupName, isClusters: Bool)?
 }
 
 /// A recorded snapshot, for `replay --cluster-snapshot` and tests.
@@ -18,6 +21,9 @@ public struct RecordedScaleInWorld: ScaleInWorld {
     public func snapshot(for event: LifecycleActionNotification) async throws(ClientError) -> ClusterSnapshot { recorded }
     public func fleet() async throws(ClientError) -> FleetSnapshot { FleetSnapshot(cluster: recorded, groups: []) }
     public func groups() async throws(ClientError) -> [FleetGroup] { [] }
+    public func group(of instance: InstanceID) async throws(ClientError) -> (name: AutoScalingGroupName, isClusters: Bool)? {
+        recorded.autoScalingGroup.map { ($0.name, true) }
+    }
 }
 
 /// How the executor waits: real time in production, a controllable clock in tests.
