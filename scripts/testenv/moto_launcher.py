@@ -9,6 +9,9 @@ has answered a request; exits 0 on SIGTERM/SIGINT. Request logs go to stderr onl
 with --verbose. The server is moto's own ``ThreadedMotoServer`` (werkzeug, threaded);
 ``POST /moto-api/reset`` clears every backend, lifecycle actions included.
 
+How each lifecycle action ended (completed, or timed out: a lost hook) is served at
+``GET /moto-api/ranchhand/lifecycle`` (moto_lifecycle_stats.py).
+
 DynamoDB's conditional writes are made atomic (moto_dynamodb_atomic.py: moto checks a
 ConditionExpression and writes in two unlocked steps across its request threads).
 
@@ -113,12 +116,14 @@ def main(argv=None) -> int:
     import moto_dynamodb_atomic
     import moto_lifecycle
     import moto_lifecycle_patches
+    import moto_lifecycle_stats
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
     moto_lifecycle_patches.install()
     moto_dynamodb_atomic.install()
+    moto_lifecycle_stats.install()
     if args.sweep_interval > 0:
         moto_lifecycle.start_sweeper(args.sweep_interval)
 

@@ -303,3 +303,27 @@ def test_delete_group_does_not_wait_for_hooks(env):
     assert env.ec2_state(victim) == "terminated"
     env.group(name="g", desired=1)  # recreated group has no hooks left over
     assert list(env.states().values()) == ["InService"]
+
+
+def lifecycle_stats(url):
+    with urllib.request.urlopen(url + "/moto-api/ranchhand/lifecycle", timeout=5) as response:
+        return json.load(response)
+
+
+def test_stats_tell_completed_hooks_from_timed_out_ones_and_count_heartbeats(env, moto_url):
+    env.group(desired=2)
+    env.hook(HeartbeatTimeout=1, DefaultResult="CONTINUE")
+    kept, lost = sorted(env.states())
+    for victim in (kept, lost):
+        env.asg.terminate_instance_in_auto_scaling_group(InstanceId=victim, ShouldDecrementDesiredCapacity=True)
+    env.asg.record_lifecycle_action_heartbeat(AutoScalingGroupName="g", LifecycleHookName="drain", InstanceId=kept)
+    env.asg.complete_lifecycle_action(AutoScalingGroupName="g", LifecycleHookName="drain", InstanceId=kept,
+                                      LifecycleActionResult="CONTINUE")
+    assert env.wait_for(lambda: lost not in env.states())
+    stats = lifecycle_stats(moto_url)
+    assert stats["completed"] == [{"instanceId": kept, "hook": "drain", "group": "g", "result": "CONTINUE"}]
+    assert stats["timedOut"] == [{"instanceId": lost, "hook": "drain", "group": "g", "result": "CONTINUE",
+                                  "transition": TERM, "reason": "heartbeat"}]
+    assert stats["heartbeats"] == {kept: 1}
+    urllib.request.urlopen(urllib.request.Request(moto_url + "/moto-api/reset", method="POST"), timeout=5).close()
+    assert lifecycle_stats(moto_url) == {"completed": [], "timedOut": [], "heartbeats": {}}
