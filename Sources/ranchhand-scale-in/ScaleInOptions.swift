@@ -46,8 +46,8 @@ struct ScaleInOptions: ParsableArguments {
     var groupPrefix: String?
     @Option(help: "Seconds a hook may wait before reconcile takes it over from its own event (lost or dead-lettered).")
     var reconcileTakeOverAfter = 1200
-    @Option(help: "Seconds one reconcile pass spends on each item before moving on; the next pass resumes it.")
-    var reconcileTimePerItem = 30
+    @Option(help: "Items one reconcile pass works on at once, each until done or the pass's deadline; the next pass resumes the rest.")
+    var reconcileConcurrency = 10
     @Option(help: "What a Spot rebalance recommendation gets: cordon (default; new pods go elsewhere), drain, or ignore. An interruption warning always drains at once.")
     var rebalance: RebalanceResponse = .cordon
     @Option(help: "DynamoDB table of the cluster's deletion lease (infra/handlers.yaml creates it): deletions are serialised across concurrent invocations and pollers through it, so drains can run in parallel. Without it only this process's deletions are serialised [RANCHHAND_LEASE_TABLE].")
@@ -69,7 +69,7 @@ struct ScaleInOptions: ParsableArguments {
     }
 
     var reconcile: ReconcileSettings {
-        ReconcileSettings(takeOverAfter: TimeInterval(reconcileTakeOverAfter), timePerItem: TimeInterval(reconcileTimePerItem))
+        ReconcileSettings(takeOverAfter: TimeInterval(reconcileTakeOverAfter), concurrency: reconcileConcurrency)
     }
 
     func validate() throws {

@@ -93,7 +93,7 @@ struct FleetScenario {
                                        lease: lease, timing: timing, logger: logger)
         let handler = ScaleInRecordHandler(world: world, executor: executor, policy: policy,
                                            reconcile: ReconcileSettings(takeOverAfter: Double(options.reconcileTakeOverAfter) / f,
-                                                                        timePerItem: Double(options.reconcileTimePerItem) / f))
+                                                                        concurrency: options.reconcileConcurrency))
         let keeper = WaitingHookKeeper(world: world, autoScaling: autoScaling, timing: timing, logger: logger)
         let pollSettings = SQSPoller.Settings(queue: SQSQueueURL("unset"), concurrency: settings.concurrency,
                                               visibilityTimeoutSeconds: max(1, Int(Double(poll.visibilityTimeout) / f)), waitTimeSeconds: 1,

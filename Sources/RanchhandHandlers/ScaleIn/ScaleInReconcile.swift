@@ -52,6 +52,12 @@ public enum ScaleInReconcile {
         for node in nodes.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
             guard let instance = node.instanceID, !held.contains(instance), node.state != .removing else { continue }
             if let state = fleet.instanceStates[instance], state != .terminated, state != .shuttingDown { continue }
+            // A Ready node has a kubelet answering: its host exists whatever EC2 said (another
+            // account or region, a mistyped label). Only a node that stopped reporting is stale.
+            if ClusterSafety.isHealthy(node) {
+                items.append(.keep(subject: "node \(node.id) (instance \(instance) not running per EC2)", reason: "its kubelet still reports Ready"))
+                continue
+            }
             let item = staleNode(node, instance: instance, fleet: planned, policy: policy)
             if case .staleNode = item, let index = planned.cluster.rancherNodes.firstIndex(where: { $0.id == node.id }) {
                 planned.cluster.rancherNodes[index].state = .removing

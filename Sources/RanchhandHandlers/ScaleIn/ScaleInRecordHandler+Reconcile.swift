@@ -8,13 +8,13 @@ import RanchhandLambda
 public struct ReconcileSettings: Sendable, Hashable {
     /// A waiting hook younger than this is left to its own event.
     public var takeOverAfter: TimeInterval
-    /// How long one pass may spend on each item before moving on: work not finished is resumed by
-    /// the next pass (or the item's own event), so one long drain cannot starve the others.
-    public var timePerItem: TimeInterval
+    /// Items worked on at once within a pass (each until it is done or the pass's deadline), so one
+    /// long drain cannot starve the others; what is not finished is resumed by the next pass.
+    public var concurrency: Int
 
-    public init(takeOverAfter: TimeInterval = 1200, timePerItem: TimeInterval = 30) {
+    public init(takeOverAfter: TimeInterval = 1200, concurrency: Int = 10) {
         self.takeOverAfter = takeOverAfter
-        self.timePerItem = timePerItem
+        self.concurrency = max(1, concurrency)
     }
 }
 
@@ -44,15 +44,22 @@ extension ScaleInRecordHandler {
             return .failure(ReconcileFailure(description: "reading the world failed: \(error)"))
         }
         var findings: [ReconcileFinding] = []
-        for item in items {
-            findings.append(await apply(item, dryRun: dryRun, fleet: fleet, context: context))
+        for start in stride(from: 0, to: items.count, by: reconcileSettings.concurrency) {
+            let batch = Array(items[start..<min(start + reconcileSettings.concurrency, items.count)])
+            findings += await withTaskGroup(of: (Int, ReconcileFinding).self) { group in
+                for (index, item) in batch.enumerated() {
+                    group.addTask { (index, await apply(item, dryRun: dryRun, fleet: fleet, context: context)) }
+                }
+                var done: [(Int, ReconcileFinding)] = []
+                for await finding in group { done.append(finding) }
+                return done.sorted { $0.0 < $1.0 }.map(\.1)
+            }
         }
         return .success(findings)
     }
 
     private func apply(_ item: ReconcileItem, dryRun: Bool, fleet: FleetSnapshot, context: HandlingContext) async -> ReconcileFinding {
-        var itemContext = context
-        itemContext.deadline = min(context.deadline, Date().addingTimeInterval(reconcileSettings.timePerItem))
+        let itemContext = context
         switch item {
         case .keep(let subject, let reason):
             return ReconcileFinding(subject: subject, action: "keep", outcome: reason)

@@ -11,7 +11,8 @@ import Testing
     let now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15T08:00:00Z
 
     @Test func nodesOfVanishedInstancesAreDeletedAndLiveOnesKept() throws {
-        let nodes = (1...6).map { worker("m-\($0)", instance: "i-0\($0)") }
+        var nodes = (1...6).map { worker("m-\($0)", instance: "i-0\($0)") }
+        for index in [0, 4, 5] { nodes[index] = notReady(nodes[index]) }
         let fleet = FleetSnapshot(cluster: cluster(nodes), groups: [],
                                   instanceStates: ["i-01": .terminated, "i-02": .running, "i-03": .running, "i-04": .running, "i-05": .shuttingDown],
                                   instancesAsked: 6)
@@ -25,6 +26,23 @@ import Testing
                                      reason: "refused: scale-in budget: 3 of 6 nodes would be removed within 30 min (limit 34%)")))
         let plans = items.compactMap { item -> ScaleInPlan? in if case .staleNode(let plan) = item { plan } else { nil } }
         #expect(plans.allSatisfy { $0.steps.map(\.action) == ["delete-node"] && !$0.completes })
+    }
+
+    @Test func aNodeWhoseKubeletStillReportsReadyIsNeverStale() throws {
+        // EC2 says terminated (or does not know the id) but the kubelet answers: the label is wrong, or
+        // the host is in another account or region. Deleting it would be a wrong deletion.
+        let nodes = (1...4).map { worker("m-\($0)", instance: "i-0\($0)") }
+        let fleet = FleetSnapshot(cluster: cluster(nodes), groups: [], instanceStates: ["i-01": .terminated, "i-02": .running], instancesAsked: 4)
+        let items = try ScaleInReconcile.plan(fleet, policy: policy, now: now, takeOverAfter: 600)
+        #expect(!items.contains { if case .staleNode = $0 { true } else { false } }, "\(items)")
+        #expect(items.filter { if case .keep(_, let reason) = $0 { reason == "its kubelet still reports Ready" } else { false } }.count == 3)
+    }
+
+    private func notReady(_ node: RancherNode) -> RancherNode {
+        var node = node
+        node.state = .unavailable
+        node.conditions = [RancherCondition(type: "Ready", status: "Unknown")]
+        return node
     }
 
     @Test func anEC2AnswerWithNoInstanceAtAllStopsThePass() {
@@ -54,7 +72,7 @@ import Testing
     }
 
     @Test func clusterAPINodeWithoutMachineIsNeverDeletedAsItsMirror() throws {
-        var node = worker("machine-a", instance: "i-01")
+        var node = notReady(worker("machine-a", instance: "i-01"))
         node.clusterID = "c-m-4xkq7zp2"
         node.id = "c-m-4xkq7zp2:machine-a"
         let others = (2...6).map { index -> RancherNode in
@@ -65,6 +83,8 @@ import Testing
         let fleet = FleetSnapshot(cluster: cluster([node] + others), groups: [], instanceStates: ["i-02": .running], instancesAsked: 6)
         let items = try ScaleInReconcile.plan(fleet, policy: ScaleInPolicy(budget: ScaleInBudget(maximumShare: 1)), now: now, takeOverAfter: 600)
         #expect(!items.contains { if case .staleNode = $0 { true } else { false } })
+        #expect(items.contains(.keep(subject: "node c-m-4xkq7zp2:machine-a (instance i-01 terminated or gone)",
+                                     reason: "no cluster-api Machine found for it; the v3 node is only Rancher's mirror")), "\(items)")
     }
 
     @Test func keeperBeatsEveryWaitingHookWithinItsGlobalTimeoutAtAThirdOfTheShortestHeartbeat() {
