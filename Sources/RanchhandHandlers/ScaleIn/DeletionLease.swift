@@ -69,8 +69,14 @@ public struct DeletionLease: Sendable {
             let now = timing.now()
             let expires = now.addingTimeInterval(duration.seconds)
             if let fence = try await store.take(name, holder: holder, until: expires, now: now) {
-                logger.debug("deletion lease taken", metadata: ["lease": "\(name)", "fence": "\(fence)"])
-                return Held(fence: fence, expiresAt: expires, now: timing.now, margin: safetyMargin)
+                let held = Held(fence: fence, expiresAt: expires, now: timing.now, margin: safetyMargin)
+                // A take that came back after its own margin (a slow table, a paused process) may
+                // already be another holder's: take it again, from now, before acting on it.
+                if held.stillHeld {
+                    logger.debug("deletion lease taken", metadata: ["lease": "\(name)", "fence": "\(fence)"])
+                    return held
+                }
+                logger.warning("deletion lease came back too late to use; taking it again", metadata: ["lease": "\(name)", "fence": "\(fence)"])
             }
             if timing.now().addingTimeInterval(timing.pollInterval.seconds) >= deadline { return nil }
             try? await timing.sleep(timing.pollInterval)
