@@ -48,8 +48,8 @@ public struct ScaleInTiming: Sendable {
 }
 
 /// Serialises destructive work per cluster, so two etcd terminations arriving together cannot both
-/// pass the quorum check. The poller shares one gate across its workers; in Lambda the function's
-/// reserved concurrency of 1 (or a FIFO message group per cluster) does the same job.
+/// pass the quorum check. The gate serialises within one process (the poller's workers); across
+/// processes and Lambda invocations the `DeletionLease` does the same job.
 public actor ClusterGate {
     private var busy: Set<String> = []
     private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
