@@ -43,19 +43,33 @@ extension ScaleInRecordHandler {
             context.logger.error("reconcile could not read the world", metadata: ["error": "\(error)"])
             return .failure(ReconcileFailure(description: "reading the world failed: \(error)"))
         }
-        var findings: [ReconcileFinding] = []
-        for start in stride(from: 0, to: items.count, by: reconcileSettings.concurrency) {
-            let batch = Array(items[start..<min(start + reconcileSettings.concurrency, items.count)])
-            findings += await withTaskGroup(of: (Int, ReconcileFinding).self) { group in
-                for (index, item) in batch.enumerated() {
-                    group.addTask { (index, await apply(item, dryRun: dryRun, fleet: fleet, context: context)) }
+        return .success(await applyWithin(items, dryRun: dryRun, fleet: fleet, context: context))
+    }
+
+    /// At most `concurrency` items at once, a new one started as soon as one ends — and none started
+    /// past the pass's deadline: those are left for the next pass, so a pass with more items than
+    /// its window does not overrun the invocation that runs it.
+    private func applyWithin(_ items: [ReconcileItem], dryRun: Bool, fleet: FleetSnapshot, context: HandlingContext) async -> [ReconcileFinding] {
+        let now = executor.timing.now
+        let minimumTime = executor.timing.pollInterval.seconds
+        var findings = Array(repeating: ReconcileFinding?.none, count: items.count)
+        await withTaskGroup(of: (Int, ReconcileFinding).self) { group in
+            var running = 0
+            for (index, item) in items.enumerated() {
+                if running == reconcileSettings.concurrency, let (done, finding) = await group.next() {
+                    findings[done] = finding
+                    running -= 1
                 }
-                var done: [(Int, ReconcileFinding)] = []
-                for await finding in group { done.append(finding) }
-                return done.sorted { $0.0 < $1.0 }.map(\.1)
+                guard dryRun || item.changesNothing || now().addingTimeInterval(minimumTime) < context.deadline else {
+                    findings[index] = ReconcileFinding(subject: item.subject, action: "defer", outcome: "the pass's deadline is near; the next pass takes it")
+                    continue
+                }
+                group.addTask { (index, await apply(item, dryRun: dryRun, fleet: fleet, context: context)) }
+                running += 1
             }
+            for await (done, finding) in group { findings[done] = finding }
         }
-        return .success(findings)
+        return findings.compactMap { $0 }
     }
 
     private func apply(_ item: ReconcileItem, dryRun: Bool, fleet: FleetSnapshot, context: HandlingContext) async -> ReconcileFinding {
@@ -64,7 +78,7 @@ extension ScaleInRecordHandler {
         case .keep(let subject, let reason):
             return ReconcileFinding(subject: subject, action: "keep", outcome: reason)
         case .waitingHook(let event, let start):
-            let subject = "instance \(event.instanceID) waiting in Terminating:Wait (\(event.groupName))"
+            let subject = item.subject
             if dryRun {
                 let cluster: ClusterSnapshot
                 do { cluster = try await world.snapshot(for: event) } catch {
@@ -75,7 +89,7 @@ extension ScaleInRecordHandler {
             let outcome = await handle(event, hookStart: start, context: itemContext)
             return ReconcileFinding(subject: subject, action: "scale-in", outcome: "\(outcome)")
         case .staleNode(let plan):
-            let subject = plan.reason
+            let subject = item.subject
             guard let node = plan.node else { return ReconcileFinding(subject: subject, action: "keep", outcome: "plan names no node") }
             if dryRun { return ReconcileFinding(subject: subject, action: plan.steps.map(\.action).joined(separator: ","), outcome: "dry run: \(plan.jsonLine)") }
             var executor = self.executor
@@ -84,6 +98,22 @@ extension ScaleInRecordHandler {
                                               hook: ScaleInExecutor.HookWindow(start: nil, deadline: nil))
             return ReconcileFinding(subject: subject, action: plan.steps.map(\.action).joined(separator: ","), outcome: "\(result)")
         }
+    }
+}
+
+extension ReconcileItem {
+    /// What a finding about this item names.
+    var subject: String {
+        switch self {
+        case .keep(let subject, _): subject
+        case .waitingHook(let event, _): "instance \(event.instanceID) waiting in Terminating:Wait (\(event.groupName))"
+        case .staleNode(let plan): plan.reason
+        }
+    }
+
+    var changesNothing: Bool {
+        if case .keep = self { return true }
+        return false
     }
 }
 
