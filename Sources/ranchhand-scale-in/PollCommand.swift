@@ -49,7 +49,7 @@ struct PollCommand: AsyncParsableCommand {
         let handler = try await wiring.handler(aws: aws, extraObservers: metrics.map { [$0] } ?? [])
         let stop = ShutdownSignal.install()
         // One keeper and one reconcile timer for the process, beside the workers.
-        let keeper = wiring.keeper(world: handler.world, autoScaling: LiveAutoScalingClient(sender: aws))
+        let keeper = wiring.keeper(world: handler.world, autoScaling: LiveAutoScalingClient(sender: aws), aws: aws, cluster: try wiring.cluster().rawValue)
         let background = Task { await Self.background(keeper: keeper, handler: handler, every: reconcileInterval, wiring: wiring) }
         var endpoint: PrometheusEndpoint?
         if let metrics, let address = metricsAddress.flatMap(PrometheusEndpoint.Address.init(parsing:)) {

@@ -32,8 +32,8 @@ struct ScaleInOptions: ParsableArguments {
     @Option(name: [.customLong("max-drain-wait"), .customLong("disruption-budget-wait")],
             help: "MaxDrainWait: seconds from the hook's start that pods blocked by PodDisruptionBudgets or ranchhand.io/do-not-disrupt may hold up the deletion; then the node is deleted anyway and the pods left are alerted on. At most the hook's global timeout minus 10 minutes.")
     var maxDrainWait = 3600
-    @Option(help: "Seconds between lifecycle heartbeats while work is in flight.")
-    var heartbeatInterval = 60
+    @Option(help: "Seconds between lifecycle heartbeats of the hook in hand while work is in flight (1-1200; keep it well below the hooks' HeartbeatTimeout, whose minimum in infra/ is 1200). Waiting hooks are heart-beaten every HeartbeatTimeout/3 regardless.")
+    var heartbeatInterval = 60.0
     @Option(help: "Seconds between checks of a running drain, node deletion or blocked eviction (0.05-60).")
     var pollInterval = 5.0
     @Option(help: "Largest share of a cluster's nodes that may be removed within the breaker window (0-1).")
@@ -78,7 +78,9 @@ struct ScaleInOptions: ParsableArguments {
         }
         guard (0...1).contains(breakerMaxShare) else { throw ValidationError("--breaker-max-share must be between 0 and 1") }
         guard maxDrainWait >= 0 else { throw ValidationError("--max-drain-wait must not be negative") }
-        guard heartbeatInterval >= 10 else { throw ValidationError("--heartbeat-interval must be at least 10 seconds") }
+        // Fractions are for time-compressed rehearsals; RecordLifecycleActionHeartbeat is throttled per
+        // account, so a production value stays in the tens of seconds.
+        guard (1...1200).contains(heartbeatInterval) else { throw ValidationError("--heartbeat-interval must be between 1 and 1200 seconds") }
         guard (0.05...60).contains(pollInterval) else { throw ValidationError("--poll-interval must be between 0.05 and 60 seconds") }
     }
 

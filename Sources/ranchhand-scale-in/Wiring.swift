@@ -16,6 +16,8 @@ struct Wiring {
     /// The token read from SSM at start-up (`<RANCHHAND_SSM_PREFIX>rancher-token`); wins over the
     /// environment.
     var rancherToken: String?
+    /// This process in the shared lease table (a cold start is a new holder).
+    let processHolder = "ranchhand-scale-in/\(UUID().uuidString)"
 
     /// `transport`: one already made at start-up (the Lambda function's, which read SSM with it).
     static func make(_ options: ScaleInOptions, label: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -106,7 +108,7 @@ struct Wiring {
         if environment["AWS_LAMBDA_RUNTIME_API"] != nil {
             observers.append(ScaleInMetrics(emitEmbeddedMetrics: { print($0) }))
         }
-        let keeper = keepsWaitingHooks ? keeper(world: world, autoScaling: autoScaling) : nil
+        let keeper = keepsWaitingHooks ? keeper(world: world, autoScaling: autoScaling, aws: aws, cluster: cluster.rawValue) : nil
         return ScaleInRecordHandler(world: world, executor: executor, policy: options.policy, observers: observers, keeper: keeper,
                                     reconcile: options.reconcile)
     }
@@ -115,22 +117,25 @@ struct Wiring {
     /// fresh id (a cold start is a new holder).
     func lease(aws: AWSRequestSender, timing: ScaleInTiming) -> DeletionLease? {
         guard let table = ScaleInOptions.value(options.leaseTable, "RANCHHAND_LEASE_TABLE", environment) else { return nil }
-        return DeletionLease(store: LiveDynamoDBLeaseStore(sender: aws, table: table), holder: "ranchhand-scale-in/\(UUID().uuidString)",
+        return DeletionLease(store: LiveDynamoDBLeaseStore(sender: aws, table: table), holder: processHolder,
                              timing: timing, logger: logger)
     }
 
     func timing() -> ScaleInTiming {
-        ScaleInTiming(heartbeatInterval: .seconds(options.heartbeatInterval), pollInterval: .seconds(options.pollInterval))
+        ScaleInTiming(heartbeatInterval: .milliseconds(Int64(options.heartbeatInterval * 1000)), pollInterval: .seconds(options.pollInterval))
     }
 
     /// Heart-beats every waiting hook of the selected groups; nil (with a warning) when no group is
     /// selected, since then only the hook in hand is kept alive.
-    func keeper(world: any ScaleInWorld, autoScaling: any AutoScalingClient) -> WaitingHookKeeper? {
+    func keeper(world: any ScaleInWorld, autoScaling: any AutoScalingClient, aws: AWSRequestSender, cluster clusterName: String) -> WaitingHookKeeper? {
         guard !options.groupSelection(environment).isEmpty else {
             logger.warning("no --group or --group-prefix: only the hook being handled is heart-beaten; hooks waiting in the queue may expire")
             return nil
         }
-        return WaitingHookKeeper(world: world, autoScaling: autoScaling, timing: timing(), logger: logger)
+        let schedule = ScaleInOptions.value(options.leaseTable, "RANCHHAND_LEASE_TABLE", environment).map { table in
+            WaitingHookKeeper.SharedSchedule(store: LiveDynamoDBLeaseStore(sender: aws, table: table), cluster: clusterName, holder: processHolder)
+        }
+        return WaitingHookKeeper(world: world, autoScaling: autoScaling, timing: timing(), logger: logger, schedule: schedule)
     }
 
     /// A mistyped cluster id, or a token that cannot see the cluster, lists no nodes: every

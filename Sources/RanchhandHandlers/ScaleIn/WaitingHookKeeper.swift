@@ -9,16 +9,36 @@ import RanchhandEvents
 /// read from the world (a restart or a cold Lambda forgets nothing), at most HeartbeatTimeout/3
 /// apart; a hook past start + GlobalTimeout cannot be extended and is left alone.
 public struct WaitingHookKeeper: Sendable {
+    /// One tick per interval for the whole cluster, however many invocations and pollers run: a
+    /// tick is taken like a lease (`name` in `store`) for the interval, and whoever fails to take it
+    /// leaves the tick to its holder. Ten concurrent invocations would otherwise each heart-beat
+    /// every waiting hook, ten times the calls AWS throttles per account.
+    public struct SharedSchedule: Sendable {
+        public let store: any LeaseStore
+        public let name: String
+        /// Names this process in the table; each turn is taken under a fresh id, so the last
+        /// holder too waits for its interval to pass.
+        public let holder: String
+
+        public init(store: any LeaseStore, cluster: String, holder: String) {
+            self.store = store
+            self.name = "cluster/\(cluster)/hook-keeper"
+            self.holder = holder
+        }
+    }
+
     public let world: any ScaleInWorld
     public let autoScaling: any AutoScalingClient
     public let timing: ScaleInTiming
     public let logger: Logger
+    public let schedule: SharedSchedule?
 
-    public init(world: any ScaleInWorld, autoScaling: any AutoScalingClient, timing: ScaleInTiming, logger: Logger) {
+    public init(world: any ScaleInWorld, autoScaling: any AutoScalingClient, timing: ScaleInTiming, logger: Logger, schedule: SharedSchedule? = nil) {
         self.world = world
         self.autoScaling = autoScaling
         self.timing = timing
         self.logger = logger
+        self.schedule = schedule
     }
 
     /// The hooks to heart-beat now: every waiting one whose global timeout has not passed.
@@ -47,7 +67,8 @@ public struct WaitingHookKeeper: Sendable {
             return ([], 0)
         }
         var beats = 0
-        for action in Self.due(groups, now: timing.now()) {
+        // Cancelled when the work it keeps alive returns: the invocation must not wait for the rest.
+        for action in Self.due(groups, now: timing.now()) where !Task.isCancelled {
             do {
                 try await autoScaling.recordLifecycleActionHeartbeat(action)
                 beats += 1
@@ -61,11 +82,33 @@ public struct WaitingHookKeeper: Sendable {
         return (groups, beats)
     }
 
-    /// Ticks until cancelled.
+    /// Ticks until cancelled — with a shared schedule only the ticks this process takes, checking
+    /// four times per interval whether the holder's turn ran out.
     public func run() async {
+        var interval = timing.heartbeatInterval
+        var turn = 0
         while !Task.isCancelled {
-            let (groups, _) = await tick()
-            do { try await timing.sleep(Self.interval(groups, cap: timing.heartbeatInterval)) } catch { return }
+            turn += 1
+            if await mayTick(for: interval, turn: turn) {
+                interval = Self.interval(await tick().groups, cap: timing.heartbeatInterval)
+            }
+            let pause = schedule == nil ? interval : max(timing.pollInterval, interval / 4)
+            do { try await timing.sleep(pause) } catch { return }
+        }
+    }
+
+    /// Whether this process ticks now. A store that cannot be reached does not stop the heartbeats:
+    /// a few extra calls are better than hooks expiring.
+    private func mayTick(for interval: Duration, turn: Int) async -> Bool {
+        guard let schedule else { return true }
+        let now = timing.now()
+        do {
+            // A little short of the interval, so the next tick is not a full check period late.
+            let until = now.addingTimeInterval(interval.seconds * 0.9)
+            return try await schedule.store.take(schedule.name, holder: "\(schedule.holder)/\(turn)", until: until, now: now) != nil
+        } catch {
+            logger.warning("could not read the shared heartbeat schedule; heart-beating anyway", metadata: ["error": "\(error)"])
+            return true
         }
     }
 
