@@ -10,12 +10,15 @@ public struct LambdaLoop: Sendable {
     public let processor: BatchProcessor
     public var logger: Logger
     public var reportingMargin: TimeInterval
+    public var redelivery: PromptRedelivery?
 
-    public init(api: any LambdaRuntimeAPI, processor: BatchProcessor, logger: Logger, reportingMargin: TimeInterval = 5) {
+    public init(api: any LambdaRuntimeAPI, processor: BatchProcessor, logger: Logger, reportingMargin: TimeInterval = 5,
+                redelivery: PromptRedelivery? = nil) {
         self.api = api
         self.processor = processor
         self.logger = logger
         self.reportingMargin = reportingMargin
+        self.redelivery = redelivery
     }
 
     /// Runs until the Runtime API fails for good (Lambda answers 500 or is unreachable) or
@@ -45,6 +48,7 @@ public struct LambdaLoop: Sendable {
         if let trace = invocation.traceID { logger[metadataKey: "trace_id"] = "\(trace)" }
         let deadline = Date(timeIntervalSince1970: Double(invocation.deadlineEpochMilliseconds) / 1000 - reportingMargin)
         let report = await processor.process(invocation.body, context: HandlingContext(deadline: deadline, logger: logger))
+        await redelivery?.apply(report, logger: logger)
         let request: LambdaRuntimeRequest
         if report.needsInvocationFailure {
             let reason = report.inputError.map { "\($0)" }

@@ -27,6 +27,15 @@ struct LambdaCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ScaleInOptions
 
+    @Option(help: "Seconds before a record handed back unfinished (a drain outlasting the invocation) is delivered again, instead of the rest of the queue's visibility timeout (0-43200; -1 leaves it to the visibility timeout). Failed records always wait the full visibility timeout.")
+    var redeliveryDelay = 5
+
+    func validate() throws {
+        guard redeliveryDelay == -1 || (0...43200).contains(redeliveryDelay) else {
+            throw ValidationError("--redelivery-delay must be -1 or between 0 and 43200 seconds")
+        }
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let endpoint = environment["AWS_LAMBDA_RUNTIME_API"] else {
@@ -65,14 +74,17 @@ struct LambdaCommand: AsyncParsableCommand {
     private func serve(endpoint: String, environment: [String: String], wiring: Wiring) async throws {
         let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: wiring.transport)
         let handler: any EventRecordHandler
+        let aws: AWSRequestSender
         do {
-            handler = try await wiring.handler(aws: try await wiring.aws(), keepsWaitingHooks: true)
+            aws = try await wiring.aws()
+            handler = try await wiring.handler(aws: aws, keepsWaitingHooks: true)
         } catch {
             await LambdaLoop.reportInitializationError("\(error)", api: api, logger: wiring.logger)
             await wiring.transport.shutdown()
             throw ExitCode(1)
         }
-        await LambdaLoop(api: api, processor: BatchProcessor(handler: handler), logger: wiring.logger).run()
+        let redelivery = redeliveryDelay < 0 ? nil : PromptRedelivery(sqs: LiveSQSClient(sender: aws), delaySeconds: redeliveryDelay)
+        await LambdaLoop(api: api, processor: BatchProcessor(handler: handler), logger: wiring.logger, redelivery: redelivery).run()
         await wiring.transport.shutdown()
     }
 }

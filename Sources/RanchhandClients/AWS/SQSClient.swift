@@ -14,6 +14,16 @@ public protocol SQSClient: Sendable {
 public struct SQSQueueURL: StringIdentifier {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// The URL of the queue an ARN names (`arn:aws:sqs:eu-west-1:123456789012:q` →
+    /// `https://sqs.eu-west-1.amazonaws.com/123456789012/q`, `.amazonaws.com.cn` in aws-cn); nil for
+    /// anything that is not an SQS queue ARN.
+    public init?(arn: String) {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "sqs", !parts[3].isEmpty, !parts[4].isEmpty, !parts[5].isEmpty else { return nil }
+        let domain = parts[1] == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"
+        self.init(rawValue: "https://sqs.\(parts[3]).\(domain)/\(parts[4])/\(parts[5])")
+    }
 }
 
 public struct ReceiveMessagesRequest: Sendable, Equatable {

@@ -59,7 +59,8 @@ public enum EventDecoder {
             }
             if try record.optionalString("eventSource") == "aws:sqs" || (record.has("body") && record.has("receiptHandle")) {
                 let message = SQSMessageReference(
-                    messageID: try record.identifier("messageId"), receiptHandle: try record.optionalIdentifier("receiptHandle"))
+                    messageID: try record.identifier("messageId"), receiptHandle: try record.optionalIdentifier("receiptHandle"),
+                    queueARN: try record.optionalString("eventSourceARN"))
                 do throws(EventDecodingError) {
                     let body = try record.string("body")
                     return embedded(body, at: path.appending("body"), envelopes: [.lambdaSQS], message: message)

@@ -12,10 +12,13 @@ public enum EnvelopeKind: String, Sendable, CaseIterable {
 public struct SQSMessageReference: Sendable, Equatable {
     public var messageID: SQSMessageID
     public var receiptHandle: SQSReceiptHandle?
+    /// The queue's ARN (a Lambda record's `eventSourceARN`), when the envelope says it.
+    public var queueARN: String?
 
-    public init(messageID: SQSMessageID, receiptHandle: SQSReceiptHandle? = nil) {
+    public init(messageID: SQSMessageID, receiptHandle: SQSReceiptHandle? = nil, queueARN: String? = nil) {
         self.messageID = messageID
         self.receiptHandle = receiptHandle
+        self.queueARN = queueARN
     }
 }
 
