@@ -17,6 +17,7 @@ public struct ScaleInFleet: Sendable {
 
     public struct Created: Decodable, Sendable {
         public var queueUrl: String
+        public var queueArn: String
         public var groups: [Group]
     }
 
@@ -36,11 +37,28 @@ public struct ScaleInFleet: Sendable {
         public var ec2: [String: String]
     }
 
+    /// The hook queue's own settings, as infra/handlers.yaml gives them (nil: SQS's defaults, no dead-letter queue).
+    public struct QueueSpec: Encodable, Sendable {
+        public var visibilityTimeout: Int
+        public var maxReceiveCount: Int
+        public init(visibilityTimeout: Int, maxReceiveCount: Int) {
+            self.visibilityTimeout = visibilityTimeout
+            self.maxReceiveCount = maxReceiveCount
+        }
+    }
+
     /// `name-<suffix>` groups of the given sizes, hooks (`ranchhand-scale-in`, DefaultResult ABANDON)
     /// notifying the one queue `name-hook`.
-    public func create(_ name: String, groups: [GroupSpec], heartbeatTimeout: Int = 300) async throws -> Created {
-        struct Arguments: Encodable { var name: String; var groups: [GroupSpec]; var heartbeatTimeout: Int }
-        return try await run("create", Arguments(name: name, groups: groups, heartbeatTimeout: heartbeatTimeout))
+    public func create(_ name: String, groups: [GroupSpec], heartbeatTimeout: Int = 300, queue: QueueSpec? = nil) async throws -> Created {
+        struct Arguments: Encodable {
+            var name: String
+            var groups: [GroupSpec]
+            var heartbeatTimeout: Int
+            var visibilityTimeout: Int?
+            var maxReceiveCount: Int?
+        }
+        return try await run("create", Arguments(name: name, groups: groups, heartbeatTimeout: heartbeatTimeout,
+                                                 visibilityTimeout: queue?.visibilityTimeout, maxReceiveCount: queue?.maxReceiveCount))
     }
 
     /// Terminates (decrementing) each instance: each goes to Terminating:Wait and is announced on the queue.

@@ -188,6 +188,12 @@ public struct Seed: Sendable {
         return try await run("queue", Arguments(name: name, messages: messages))
     }
 
+    /// Sends `body` to an existing queue.
+    public func send(queueURL: String, body: String) async throws {
+        struct Output: Decodable { var messageId: String }
+        _ = try await run("send", ["queueUrl": queueURL, "body": body], as: Output.self)
+    }
+
     public struct QueueCounts: Decodable, Sendable, Equatable {
         public var visible: Int
         public var inFlight: Int

@@ -28,16 +28,7 @@ struct FleetScaleInTests {
         let instances = created.groups.flatMap(\.instanceIds)
         #expect(instances.count == 160)
         let world = scenario.sandbox.world
-        for (index, instance) in instances.enumerated() {
-            let name = nodeNames[index]
-            _ = await world.addNode(SandboxNodeSpec(name: name, roles: .worker, ipAddress: "10.8.\(index / 200).\(index % 200 + 10)", instanceID: instance),
-                                    to: scenario.cluster)
-            await world.addPod(SandboxPod(name: "web-\(index)-x1", nodeName: name, labels: ["app": "web"]), in: scenario.cluster)
-        }
-        for index in 1...3 {
-            _ = await world.addNode(SandboxNodeSpec(name: "etcd-\(index)", roles: [.etcd, .controlPlane], ipAddress: "10.9.0.\(index)",
-                                                    instanceID: "i-0etcd00000000000\(index)"), to: scenario.cluster)
-        }
+        await scenario.addWorkers(instances, names: nodeNames, subnet: 8)
         var random = SandboxRandom(seed: 50)
         let victims = Array(instances.shuffled(using: &random).prefix(50))
         let victimNames = Set(victims.map { nodeNames[instances.firstIndex(of: $0)!] })

@@ -43,11 +43,12 @@ struct FleetScenario {
         return scripts
     }
 
-    static func start(nodeNames: [String], seed: UInt64, failing: Double, logger: Logger) async throws -> FleetScenario {
+    /// `https`: the sandbox's Rancher also on HTTPS (its own CA), for a function configured as deployed.
+    static func start(nodeNames: [String], seed: UInt64, failing: Double, https: Bool = false, logger: Logger) async throws -> FleetScenario {
         let settings = try StackSettings.deployed().compressed(by: factor)
         let scripts = drainScripts(nodeNames, seed: seed, failing: failing)
         var configuration = SandboxConfiguration()
-        configuration.httpsPort = nil
+        if !https { configuration.httpsPort = nil }
         configuration.clock = .live(startDate: Date())
         configuration.behaviour.drainScript = { scripts[$0] ?? SandboxDrainScript(duration: .seconds(1)) }
         configuration.behaviour.removalDuration = .milliseconds(Int64(60_000 / factor))
@@ -66,6 +67,21 @@ struct FleetScenario {
                              rancher: rancher, fleet: ScaleInFleet(endpoint: endpoint), name: name, leaseTable: leaseTable, logger: logger)
     }
 
+    /// Each instance a Ready worker (`names[i]`) running one web pod, plus three etcd/control-plane
+    /// nodes outside the groups.
+    func addWorkers(_ instances: [String], names: [String], subnet: Int) async {
+        let world = sandbox.world
+        for (index, instance) in instances.enumerated() {
+            _ = await world.addNode(SandboxNodeSpec(name: names[index], roles: .worker, ipAddress: "10.\(subnet).\(index / 200).\(index % 200 + 10)",
+                                                    instanceID: instance), to: cluster)
+            await world.addPod(SandboxPod(name: "web-\(index)-\(subnet)", nodeName: names[index], labels: ["app": "web"]), in: cluster)
+        }
+        for index in 1...3 {
+            _ = await world.addNode(SandboxNodeSpec(name: "etcd-\(index)", roles: [.etcd, .controlPlane], ipAddress: "10.\(subnet).250.\(index)",
+                                                    instanceID: "i-0etcd00000000000\(index)"), to: cluster)
+        }
+    }
+
     /// The tool's own defaults (what `poll` runs with when the stack gives no other value).
     static func toolDefaults() throws -> (options: ScaleInOptions, poll: PollCommand) {
         let poll = try PollCommand.parse(["--queue-url", "http://127.0.0.1/unused"])
@@ -80,7 +96,7 @@ struct FleetScenario {
         policy.drain.timeout = max(1, Int((settings.drainTimeout).rounded()))
         policy.eviction.maximumWaitSeconds = Int(settings.maxDrainWait.rounded())
         policy.budget.windowSeconds = Int((Double(options.breakerWindow) / f).rounded())
-        let timing = ScaleInTiming(heartbeatInterval: .milliseconds(Int64(Double(options.heartbeatInterval) * 1000 / f)),
+        let timing = ScaleInTiming(heartbeatInterval: .milliseconds(Int64(options.heartbeatInterval * 1000 / f)),
                                    pollInterval: .milliseconds(Int64(options.pollInterval * 1000 / f)))
         let autoScaling = LiveAutoScalingClient(sender: aws)
         let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: cluster,

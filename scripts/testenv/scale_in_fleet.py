@@ -4,9 +4,10 @@ moto with moto_launcher.py's lifecycle hooks; setup and checks never go through 
 
 Usage: scale_in_fleet.py --endpoint URL COMMAND 'JSON-ARGUMENTS'   (prints one JSON object)
 
-  create     {name, groups: [{suffix, size}], heartbeatTimeout=300}
-             -> {queueUrl, groups: [{group, instanceIds}]}
-             One SQS queue ``<name>-hook``; one launch-configuration group ``<name>-<suffix>`` of
+  create     {name, groups: [{suffix, size}], heartbeatTimeout=300, visibilityTimeout?, maxReceiveCount?}
+             -> {queueUrl, queueArn, groups: [{group, instanceIds}]}
+             One SQS queue ``<name>-hook`` (with the visibility timeout, and with maxReceiveCount a
+             redrive policy to ``<name>-hook-dlq``, when given); one launch-configuration group ``<name>-<suffix>`` of
              ``size`` instances per entry, each with a terminate hook (DefaultResult ABANDON)
              notifying that queue. The hooks' TEST_NOTIFICATIONs are purged.
   terminate  {instanceIds: [...]} -> {terminated}
@@ -36,7 +37,14 @@ def client(service, endpoint):
 def create(e, a):
     asg, sqs = client("autoscaling", e), client("sqs", e)
     name = a["name"]
-    queue_url = sqs.create_queue(QueueName=name + "-hook")["QueueUrl"]
+    attributes = {}
+    if a.get("visibilityTimeout") is not None:
+        attributes["VisibilityTimeout"] = str(int(a["visibilityTimeout"]))
+    if a.get("maxReceiveCount") is not None:  # a dead-letter queue, as infra/handlers.yaml gives the hook queue
+        dlq_url = sqs.create_queue(QueueName=name + "-hook-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        attributes["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": int(a["maxReceiveCount"])})
+    queue_url = sqs.create_queue(QueueName=name + "-hook", Attributes=attributes)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     asg.create_launch_configuration(LaunchConfigurationName=name + "-lc", ImageId="ami-12c6146b",
                                     InstanceType="t3.micro")
@@ -55,7 +63,7 @@ def create(e, a):
         found = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]
         groups.append({"group": group, "instanceIds": sorted(i["InstanceId"] for i in found["Instances"])})
     sqs.purge_queue(QueueUrl=queue_url)
-    return {"queueUrl": queue_url, "groups": groups}
+    return {"queueUrl": queue_url, "queueArn": queue_arn, "groups": groups}
 
 
 def terminate(e, a):

@@ -23,6 +23,7 @@ is chosen by the caller (tests use unique names; nothing here resets moto). Comm
   metric-sum     {namespace, metricName, dimensions, start, end, period} -> {sum, count}
   queue          {name, messages: [{body, attributes: {k: v}}]} -> {queueUrl, queueArn}
   queue-counts   {queueUrl} -> {visible, inFlight}
+  send           {queueUrl, body} -> {messageId}  (into an existing queue)
   iam-user       {name} -> {accessKeyId, secretAccessKey}  (bootstrap for --check-signatures moto)
 
 Timestamps are epoch seconds.
@@ -201,6 +202,11 @@ def queue(e, a):
     return {"queueUrl": url, "queueArn": arn}
 
 
+def send(e, a):
+    """One message into an existing queue, as an EventBridge rule with an SQS target delivers it."""
+    return {"messageId": client("sqs", e).send_message(QueueUrl=a["queueUrl"], MessageBody=a["body"])["MessageId"]}
+
+
 def queue_counts(e, a):
     attrs = client("sqs", e).get_queue_attributes(
         QueueUrl=a["queueUrl"],
@@ -234,7 +240,7 @@ COMMANDS = {
     "group": group, "terminate": terminate, "group-states": group_states, "ec2-states": ec2_states,
     "instances": instances, "parameters": parameters, "zone": zone, "records": records,
     "load-balancer": load_balancer, "metrics": metrics, "metric-sum": metric_sum, "queue": queue,
-    "queue-counts": queue_counts, "iam-user": iam_user, "lease-table": lease_table,
+    "queue-counts": queue_counts, "send": send, "iam-user": iam_user, "lease-table": lease_table,
 }
 
 

@@ -35,6 +35,8 @@ def test_instances_parameters_queue(moto_url):
     assert got["Value"] == "x" and got["Type"] == "SecureString"
     q = seed(moto_url, "queue", {"name": "sq", "messages": [{"body": "b", "attributes": {"a": "1"}}]})
     assert seed(moto_url, "queue-counts", {"queueUrl": q["queueUrl"]}) == {"visible": 1, "inFlight": 0}
+    assert seed(moto_url, "send", {"queueUrl": q["queueUrl"], "body": "c"})["messageId"]
+    assert seed(moto_url, "queue-counts", {"queueUrl": q["queueUrl"]}) == {"visible": 2, "inFlight": 0}
 
 
 def test_zone_records_load_balancer(moto_url):
