@@ -11,14 +11,19 @@ public struct LambdaLoop: Sendable {
     public var logger: Logger
     public var reportingMargin: TimeInterval
     public var redelivery: PromptRedelivery?
+    public var now: @Sendable () -> Date
+    public var sleep: @Sendable (Duration) async throws -> Void
 
     public init(api: any LambdaRuntimeAPI, processor: BatchProcessor, logger: Logger, reportingMargin: TimeInterval = 5,
-                redelivery: PromptRedelivery? = nil) {
+                redelivery: PromptRedelivery? = nil, now: @escaping @Sendable () -> Date = { Date() },
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.api = api
         self.processor = processor
         self.logger = logger
         self.reportingMargin = reportingMargin
         self.redelivery = redelivery
+        self.now = now
+        self.sleep = sleep
     }
 
     /// Runs until the Runtime API fails for good (Lambda answers 500 or is unreachable) or
@@ -47,7 +52,7 @@ public struct LambdaLoop: Sendable {
         logger[metadataKey: "aws_request_id"] = "\(invocation.requestID)"
         if let trace = invocation.traceID { logger[metadataKey: "trace_id"] = "\(trace)" }
         let deadline = Date(timeIntervalSince1970: Double(invocation.deadlineEpochMilliseconds) / 1000 - reportingMargin)
-        let report = await processor.process(invocation.body, context: HandlingContext(deadline: deadline, logger: logger))
+        let report = await processWithHardStop(invocation.body, deadline: deadline, logger: logger)
         await redelivery?.apply(report, logger: logger)
         let request: LambdaRuntimeRequest
         if report.needsInvocationFailure {
@@ -61,6 +66,31 @@ public struct LambdaLoop: Sendable {
             _ = try await api.send(request)
         } catch {
             logger.error("could not report the invocation result", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The handler should stop by `deadline`, but a call retrying with back-off or a slow endpoint
+    /// does not look at it; half the margin later the work is cancelled (its calls and back-offs end
+    /// at once, its records are kept for redelivery) so the invocation still answers before Lambda
+    /// kills it — a killed invocation loses its partial batch response.
+    private func processWithHardStop(_ body: [UInt8], deadline: Date, logger: Logger) async -> BatchReport {
+        let hardStop = deadline.addingTimeInterval(reportingMargin / 2)
+        let context = HandlingContext(deadline: deadline, logger: logger)
+        return await withTaskGroup(of: BatchReport?.self) { group in
+            group.addTask { await processor.process(body, context: context) }
+            group.addTask { [now, sleep] in
+                let wait = hardStop.timeIntervalSince(now())
+                do { try await sleep(.milliseconds(Int64(max(0, wait) * 1000))) } catch { return nil }
+                logger.error("the handler ran past its deadline; cancelling it so the invocation can answer",
+                             metadata: ["deadline": "\(deadline)"])
+                return nil
+            }
+            var report: BatchReport?
+            while report == nil, let next = await group.next() {
+                if let next { report = next } else if !group.isEmpty { group.cancelAll() }
+            }
+            group.cancelAll()
+            return report!
         }
     }
 

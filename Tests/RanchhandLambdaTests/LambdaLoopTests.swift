@@ -50,6 +50,18 @@ import Testing
         #expect(await recorder.deadlines == [Date(timeIntervalSince1970: 1_799_999_995)])
     }
 
+    @Test func aHandlerThatIgnoresItsDeadlineIsCancelledInTimeToAnswer() async throws {
+        let deadline = Int64((Date().timeIntervalSince1970 + 1.5) * 1000)
+        let api = ScriptedRuntimeAPI(invocations: [invocation(id: "req-5", body: sqsBatch(["m-slow"]), deadline: deadline)])
+        let started = ContinuousClock.now
+        await LambdaLoop(api: api, processor: BatchProcessor(handler: IgnoresItsDeadline()), logger: Logger(label: "test"), reportingMargin: 1).run()
+        let took = ContinuousClock.now - started
+        // Handler deadline 0.5 s, hard stop half the margin later (1 s); Lambda's own limit is 1.5 s.
+        #expect(took < .milliseconds(1400), "answered after \(took)")
+        guard case .response(_, let body)? = await api.sent.dropFirst().first else { Issue.record("no response: \(await api.sent)"); return }
+        #expect(String(decoding: body, as: UTF8.self) == #"{"batchItemFailures":[{"itemIdentifier":"m-slow"}]}"#)
+    }
+
     @Test func stopsWhenTheRuntimeAPIFails() async {
         let api = ScriptedRuntimeAPI(invocations: [])
         #expect(await LambdaLoop(api: api, processor: BatchProcessor(handler: OutcomeByMessage()), logger: Logger(label: "test")).run() == 0)
@@ -75,6 +87,18 @@ private struct OutcomeByMessage: EventRecordHandler {
     func handle(_ record: EventRecord, context: HandlingContext) async -> RecordOutcome {
         if record.payload?.kind == .testNotification { return .ignored("test notification") }
         return record.sqsMessage?.messageID == "m-retry" ? .retry("drain still running") : .done("deregistered")
+    }
+}
+
+/// A call retrying with back-off past the deadline: only cancellation ends it.
+private struct IgnoresItsDeadline: EventRecordHandler {
+    func handle(_ record: EventRecord, context: HandlingContext) async -> RecordOutcome {
+        do {
+            try await Task.sleep(for: .seconds(60))
+            return .done("finished")
+        } catch {
+            return .retry("cancelled at the hard stop")
+        }
     }
 }
 

@@ -56,11 +56,16 @@ public struct DeletionLease: Sendable {
         let name = "cluster/\(cluster)/deletions"
         guard let held = try await acquire(name, until: deadline) else { return nil }
         let result = await Heartbeat.alongside({ await renew(name, held) }, { await body(held) })
-        do {
-            try await store.release(name, holder: holder, fence: held.fence)
-        } catch {
-            logger.warning("could not give the deletion lease back; it runs out by itself", metadata: ["lease": "\(name)", "error": "\(error)"])
-        }
+        // Given back even when the work was cancelled (an invocation's hard stop): otherwise every
+        // other deletion of the cluster would wait for the lease to run out.
+        let (store, holder, logger) = (store, holder, logger)
+        await Task {
+            do {
+                try await store.release(name, holder: holder, fence: held.fence)
+            } catch {
+                logger.warning("could not give the deletion lease back; it runs out by itself", metadata: ["lease": "\(name)", "error": "\(error)"])
+            }
+        }.value
         return result
     }
 
