@@ -120,6 +120,28 @@ struct NodeDrainer: Sendable {
         }
     }
 
+    /// Sends the deletion unless Rancher already shows it, and says whether the wait for the node to
+    /// go may happen outside the cluster's lease: true for a worker-only node whose deletion Rancher
+    /// has accepted — from then on it is `removing`, which the budget counts as departing. An etcd
+    /// or control-plane member is waited for under the lease, so the next quorum check sees it gone.
+    func deletionAccepted(_ step: ScaleInStep, mayAct: @Sendable () -> Bool) async throws(ClientError) -> Bool {
+        switch step {
+        case .deleteNode(let reference):
+            guard let node = try await rancher.node(id: reference.id), !node.etcd, !node.controlPlane else { return false }
+            guard node.state == .removing || mayAct() else { return false }
+            if node.state != .removing { _ = try await rancher.deleteNode(reference.id) }
+            return try await rancher.node(id: reference.id).map { $0.state == .removing } ?? true
+        case .deleteMachine(let reference, let machine):
+            guard let mirror = try await rancher.node(id: reference.id), !mirror.etcd, !mirror.controlPlane,
+                  let current = try await rancher.machine(machine) else { return false }
+            guard current.isDeleting || mayAct() else { return false }
+            if !current.isDeleting { _ = try await rancher.deleteMachine(machine) }
+            return try await rancher.machine(machine).map(\.isDeleting) ?? true
+        default:
+            return false
+        }
+    }
+
     /// Deletes the v3 node (RKE1) or the cluster-api Machine (RKE2/K3s) and waits until it is gone.
     /// `mayAct` is asked before each destructive request (the deletion lease still held).
     func delete(_ step: ScaleInStep, deadline: Date, mayAct: @Sendable () -> Bool = { true }) async throws(ClientError) -> Progress {

@@ -112,6 +112,9 @@ public struct ScaleInExecutor: Sendable {
                         return await run(override.steps, subject: subject, drainer: drainer, deadline: deadline, forced: forced)
                     case .progressed(let result):
                         progress = result
+                    case .accepted:
+                        // No destructive request from here on: the deletion was sent under the lease.
+                        progress = try await drainer.delete(step, deadline: deadline, mayAct: { false })
                     }
                 case .hold(let reason):
                     logger.critical("scale-in refused; hook held for an operator", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
@@ -147,6 +150,8 @@ public struct ScaleInExecutor: Sendable {
     private enum Deletion: Sendable {
         case replanned(ScaleInPlan)
         case progressed(NodeDrainer.Progress)
+        /// A worker's deletion Rancher accepted: its wait needs neither the gate nor the lease.
+        case accepted
     }
 
     /// Re-reads the world and re-runs the safety rules, then deletes and waits for the node to go —
@@ -178,6 +183,7 @@ public struct ScaleInExecutor: Sendable {
             // Anything but this very deletion (a refusal, an empty list, a node already gone):
             // follow the fresh plan instead.
             if !replanned.steps.contains(step) { return .success(.replanned(replanned)) }
+            if try await drainer.deletionAccepted(step, mayAct: mayAct) { return .success(.accepted) }
             return .success(.progressed(try await drainer.delete(step, deadline: deadline, mayAct: mayAct)))
         } catch {
             return .failure(error)
