@@ -9,147 +9,150 @@ import RanchhandTestSupport
 import Testing
 @testable import ranchhand_scale_in
 
-/// Fleet-scale scale-in in poll mode, with the stack's own settings compressed ×60 (FleetScenario):
-/// moto with the lifecycle extension, the sandbox's Rancher, the DynamoDB deletion lease.
-@Suite("Fleet scale-in (moto, sandbox, stack settings ×60)", .serialized)
-struct FleetScaleInTests {
-    @Test func fiftyOfHundredSixtyWorkersLeaveTogetherWithNoHookLostAndNoUndrainedDeletion() async throws {
-        let logger: Logger = {
-            var logger = Logger(label: "test.fleet")
-            logger.logLevel = .warning
-            return logger
-        }()
-        let groups = [ScaleInFleet.GroupSpec(suffix: "a", size: 54), ScaleInFleet.GroupSpec(suffix: "b", size: 53),
-                      ScaleInFleet.GroupSpec(suffix: "c", size: 53)]
-        let nodeNames = (0..<160).map { "worker-\($0)" }
-        let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 13, failing: 0.25, logger: logger)
-        defer { Task { await scenario.sandbox.stop() } }
-        let created = try await scenario.fleet.create(scenario.name, groups: groups, heartbeatTimeout: Int(scenario.settings.heartbeatTimeout))
-        let instances = created.groups.flatMap(\.instanceIds)
-        #expect(instances.count == 160)
-        let world = scenario.sandbox.world
-        await scenario.addWorkers(instances, names: nodeNames, subnet: 8)
-        var random = SandboxRandom(seed: 50)
-        let victims = Array(instances.shuffled(using: &random).prefix(50))
-        let victimNames = Set(victims.map { nodeNames[instances.firstIndex(of: $0)!] })
-        let (handler, keeper, pollSettings, reconcileEvery) = try scenario.handler()
-        var settings = pollSettings
-        settings.queue = SQSQueueURL(created.queueUrl)
-        let poller = SQSPoller(sqs: LiveSQSClient(sender: scenario.aws), processor: BatchProcessor(handler: handler), settings: settings, logger: logger)
+extension FleetScenarios {
+    /// Fleet-scale scale-in in poll mode, with the stack's own settings compressed ×60 (FleetScenario):
+    /// moto with the lifecycle extension, the sandbox's Rancher, the DynamoDB deletion lease.
+    @Suite("Fleet scale-in (moto, sandbox, stack settings ×60)", .serialized)
+    struct FleetScaleInTests {
+        @Test func fiftyOfHundredSixtyWorkersLeaveTogetherWithNoHookLostAndNoUndrainedDeletion() async throws {
+            let logger: Logger = {
+                var logger = Logger(label: "test.fleet")
+                logger.logLevel = .warning
+                return logger
+            }()
+            let groups = [ScaleInFleet.GroupSpec(suffix: "a", size: 54), ScaleInFleet.GroupSpec(suffix: "b", size: 53),
+                          ScaleInFleet.GroupSpec(suffix: "c", size: 53)]
+            let nodeNames = (0..<160).map { "worker-\($0)" }
+            let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 13, failing: 0.25, logger: logger)
+            defer { Task { await scenario.sandbox.stop() } }
+            let created = try await scenario.fleet.create(scenario.name, groups: groups, heartbeatTimeout: Int(scenario.settings.heartbeatTimeout))
+            let instances = created.groups.flatMap(\.instanceIds)
+            #expect(instances.count == 160)
+            let world = scenario.sandbox.world
+            await scenario.addWorkers(instances, names: nodeNames, subnet: 8)
+            var random = SandboxRandom(seed: 50)
+            let victims = Array(instances.shuffled(using: &random).prefix(50))
+            let victimNames = Set(victims.map { nodeNames[instances.firstIndex(of: $0)!] })
+            let (handler, keeper, pollSettings, reconcileEvery) = try scenario.handler()
+            var settings = pollSettings
+            settings.queue = SQSQueueURL(created.queueUrl)
+            let poller = SQSPoller(sqs: LiveSQSClient(sender: scenario.aws), processor: BatchProcessor(handler: handler), settings: settings, logger: logger)
 
-        let started = Date()
-        try await scenario.fleet.terminate(victims)
-        let longest = FleetScenario.drainScripts(nodeNames, seed: 13, failing: 0.25).filter { victimNames.contains($0.key) }
-            .map { Double($0.value.duration.components.seconds) }.max() ?? 0
-        let bound = ceil(Double(victims.count) / Double(scenario.settings.concurrency)) * max(longest, scenario.settings.drainTimeout) * 1.5
-            + reconcileEvery
-        let fleet = scenario.fleet
-        let allGone: @Sendable () async throws -> Bool = {
-            let states = try await fleet.states(groups: created.groups.map(\.group), instanceIDs: victims)
-            return victims.allSatisfy { states.ec2[$0] == "terminated" }
-        }
-        let background = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await keeper.run() }
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(Int64(reconcileEvery * 1000)))
-                        _ = await handler.reconcile(dryRun: false, now: Date(), context: HandlingContext(deadline: Date().addingTimeInterval(reconcileEvery), logger: logger))
+            let started = Date()
+            try await scenario.fleet.terminate(victims)
+            let longest = FleetScenario.drainScripts(nodeNames, seed: 13, failing: 0.25).filter { victimNames.contains($0.key) }
+                .map { Double($0.value.duration.components.seconds) }.max() ?? 0
+            let bound = ceil(Double(victims.count) / Double(scenario.settings.concurrency)) * max(longest, scenario.settings.drainTimeout) * 1.5
+                + reconcileEvery
+            let fleet = scenario.fleet
+            let allGone: @Sendable () async throws -> Bool = {
+                let states = try await fleet.states(groups: created.groups.map(\.group), instanceIDs: victims)
+                return victims.allSatisfy { states.ec2[$0] == "terminated" }
+            }
+            let background = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await keeper.run() }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .milliseconds(Int64(reconcileEvery * 1000)))
+                            _ = await handler.reconcile(dryRun: false, now: Date(), context: HandlingContext(deadline: Date().addingTimeInterval(reconcileEvery), logger: logger))
+                        }
                     }
                 }
             }
-        }
-        let running = Task { await poller.run(shouldStop: { (try? await allGone()) == true }) }
-        let finished = try await eventually(timeout: .seconds(Int64(bound + 60))) { try await allGone() }
-        let elapsed = Date().timeIntervalSince(started)
-        running.cancel()
-        background.cancel()
-        _ = await running.value
-        await background.value
+            let running = Task { await poller.run(shouldStop: { (try? await allGone()) == true }) }
+            let finished = try await eventually(timeout: .seconds(Int64(bound + 60))) { try await allGone() }
+            let elapsed = Date().timeIntervalSince(started)
+            running.cancel()
+            background.cancel()
+            _ = await running.value
+            await background.value
 
-        #expect(finished, "not every victim was released within \(Int(bound + 60)) s")
-        let deletions = await world.deletionLog
-        let deleted = Set(deletions.map(\.nodeName))
-        #expect(deleted == victimNames, "wrong or missing deletions: extra \(deleted.subtracting(victimNames)), missing \(victimNames.subtracting(deleted))")
-        let undrained = deletions.filter { !$0.podsBound.isEmpty }
-        #expect(undrained.isEmpty, "deleted with pods bound: \(undrained)")
-        let left = await world.nodes(in: scenario.cluster).map(\.nodeName)
-        let stale = left.filter { victimNames.contains($0) }
-        #expect(stale.isEmpty, "stale nodes: \(stale)")
-        #expect(elapsed <= bound, "took \(Int(elapsed)) s; the bound is \(Int(bound)) s")
-        let timedOut = try await MotoLifecycleStats.read().timedOut.filter { victims.contains($0.instanceId) }
-        #expect(timedOut.isEmpty, "hooks that timed out: \(timedOut)")
-        print("fleet scale-in: 50 of 160 workers, concurrency \(scenario.settings.concurrency): \(Int(elapsed)) s (bound \(Int(bound)) s), "
-              + "\(deletions.count) deletions, \(timedOut.count) hooks timed out")
-    }
+            #expect(finished, "not every victim was released within \(Int(bound + 60)) s")
+            let deletions = await world.deletionLog
+            let deleted = Set(deletions.map(\.nodeName))
+            #expect(deleted == victimNames, "wrong or missing deletions: extra \(deleted.subtracting(victimNames)), missing \(victimNames.subtracting(deleted))")
+            let undrained = deletions.filter { !$0.podsBound.isEmpty }
+            #expect(undrained.isEmpty, "deleted with pods bound: \(undrained)")
+            let left = await world.nodes(in: scenario.cluster).map(\.nodeName)
+            let stale = left.filter { victimNames.contains($0) }
+            #expect(stale.isEmpty, "stale nodes: \(stale)")
+            #expect(elapsed <= bound, "took \(Int(elapsed)) s; the bound is \(Int(bound)) s")
+            let timedOut = try await MotoLifecycleStats.read().timedOut.filter { victims.contains($0.instanceId) }
+            #expect(timedOut.isEmpty, "hooks that timed out: \(timedOut)")
+            let offsets = deletions.map { Int($0.at.timeIntervalSince(started)) }.sorted()
+            print("fleet scale-in: 50 of 160 workers, concurrency \(scenario.settings.concurrency): \(Int(elapsed)) s (bound \(Int(bound)) s), "
+                  + "\(deletions.count) deletions (at \(offsets.first ?? 0)-\(offsets.last ?? 0) s), \(timedOut.count) hooks timed out")
+        }
 
-    @Test func hooksWhoseEventsWereLostAndNodesOfVanishedInstancesAreReconciledWithinTwoPeriods() async throws {
-        let logger: Logger = {
-            var logger = Logger(label: "test.fleet.reconcile")
-            logger.logLevel = .warning
-            return logger
-        }()
-        let nodeNames = (0..<20).map { "worker-\($0)" }
-        let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 29, failing: 0.25, logger: logger)
-        defer { Task { await scenario.sandbox.stop() } }
-        let created = try await scenario.fleet.create(scenario.name, groups: [ScaleInFleet.GroupSpec(suffix: "a", size: 20)],
-                                                      heartbeatTimeout: Int(scenario.settings.heartbeatTimeout))
-        let instances = created.groups[0].instanceIds
-        let world = scenario.sandbox.world
-        for (index, instance) in instances.enumerated() {
-            _ = await world.addNode(SandboxNodeSpec(name: nodeNames[index], roles: .worker, ipAddress: "10.7.0.\(index + 10)", instanceID: instance),
-                                    to: scenario.cluster)
-            await world.addPod(SandboxPod(name: "web-\(index)-y1", nodeName: nodeNames[index], labels: ["app": "web"]), in: scenario.cluster)
-        }
-        // Three nodes whose instances are long gone from EC2, their kubelets silent.
-        for index in 0..<3 {
-            _ = await world.addNode(SandboxNodeSpec(name: "ghost-\(index)", roles: .worker, ipAddress: "10.7.1.\(index + 10)",
-                                                    instanceID: "i-0dead00000000000\(index)", ready: false), to: scenario.cluster)
-        }
-        // Five terminations whose events nobody receives (console terminations, dead-lettered messages).
-        let victims = Array(instances.prefix(5))
-        try await scenario.fleet.terminate(victims)
-        let (handler, keeper, _, reconcileEvery) = try scenario.handler()
-        let started = Date()
-        let background = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await keeper.run() }
-                group.addTask {
-                    // The take-over age first, then two reconcile periods, as the schedule would run them.
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(Int64(reconcileEvery * 1000)))
-                        _ = await handler.reconcile(dryRun: false, now: Date(), context: HandlingContext(deadline: Date().addingTimeInterval(reconcileEvery), logger: logger))
+        @Test func hooksWhoseEventsWereLostAndNodesOfVanishedInstancesAreReconciledWithinTwoPeriods() async throws {
+            let logger: Logger = {
+                var logger = Logger(label: "test.fleet.reconcile")
+                logger.logLevel = .warning
+                return logger
+            }()
+            let nodeNames = (0..<20).map { "worker-\($0)" }
+            let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 29, failing: 0.25, logger: logger)
+            defer { Task { await scenario.sandbox.stop() } }
+            let created = try await scenario.fleet.create(scenario.name, groups: [ScaleInFleet.GroupSpec(suffix: "a", size: 20)],
+                                                          heartbeatTimeout: Int(scenario.settings.heartbeatTimeout))
+            let instances = created.groups[0].instanceIds
+            let world = scenario.sandbox.world
+            for (index, instance) in instances.enumerated() {
+                _ = await world.addNode(SandboxNodeSpec(name: nodeNames[index], roles: .worker, ipAddress: "10.7.0.\(index + 10)", instanceID: instance),
+                                        to: scenario.cluster)
+                await world.addPod(SandboxPod(name: "web-\(index)-y1", nodeName: nodeNames[index], labels: ["app": "web"]), in: scenario.cluster)
+            }
+            // Three nodes whose instances are long gone from EC2, their kubelets silent.
+            for index in 0..<3 {
+                _ = await world.addNode(SandboxNodeSpec(name: "ghost-\(index)", roles: .worker, ipAddress: "10.7.1.\(index + 10)",
+                                                        instanceID: "i-0dead00000000000\(index)", ready: false), to: scenario.cluster)
+            }
+            // Five terminations whose events nobody receives (console terminations, dead-lettered messages).
+            let victims = Array(instances.prefix(5))
+            try await scenario.fleet.terminate(victims)
+            let (handler, keeper, _, reconcileEvery) = try scenario.handler()
+            let started = Date()
+            let background = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await keeper.run() }
+                    group.addTask {
+                        // The take-over age first, then two reconcile periods, as the schedule would run them.
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .milliseconds(Int64(reconcileEvery * 1000)))
+                            _ = await handler.reconcile(dryRun: false, now: Date(), context: HandlingContext(deadline: Date().addingTimeInterval(reconcileEvery), logger: logger))
+                        }
                     }
                 }
             }
-        }
-        let (options, _) = try FleetScenario.toolDefaults()
-        let window = Double(options.reconcileTakeOverAfter) / FleetScenario.factor + 3 * reconcileEvery + scenario.settings.drainTimeout
-        let fleet = scenario.fleet
-        let done = try await eventually(timeout: .seconds(Int64(window))) {
-            let states = try await fleet.states(groups: [created.groups[0].group], instanceIDs: victims)
-            let ghosts = await world.nodes(in: scenario.cluster).filter { $0.nodeName.hasPrefix("ghost-") }
-            return victims.allSatisfy { states.ec2[$0] == "terminated" } && ghosts.isEmpty
-        }
-        background.cancel()
-        await background.value
+            let (options, _) = try FleetScenario.toolDefaults()
+            let window = Double(options.reconcileTakeOverAfter) / FleetScenario.factor + 3 * reconcileEvery + scenario.settings.drainTimeout
+            let fleet = scenario.fleet
+            let done = try await eventually(timeout: .seconds(Int64(window))) {
+                let states = try await fleet.states(groups: [created.groups[0].group], instanceIDs: victims)
+                let ghosts = await world.nodes(in: scenario.cluster).filter { $0.nodeName.hasPrefix("ghost-") }
+                return victims.allSatisfy { states.ec2[$0] == "terminated" } && ghosts.isEmpty
+            }
+            background.cancel()
+            await background.value
 
-        #expect(done, "after \(Int(Date().timeIntervalSince(started))) s some hooks were still stuck or ghosts left")
-        let deletions = await world.deletionLog
-        let victimNames = Set(victims.map { nodeNames[instances.firstIndex(of: $0)!] })
-        #expect(Set(deletions.map(\.nodeName)) == victimNames.union(["ghost-0", "ghost-1", "ghost-2"]), "\(deletions.map(\.nodeName))")
-        let undrained = deletions.filter { victimNames.contains($0.nodeName) && !$0.podsBound.isEmpty }
-        #expect(undrained.isEmpty, "taken-over hooks are drained like any other: \(undrained)")
-        let timedOut = try await MotoLifecycleStats.read().timedOut.filter { victims.contains($0.instanceId) }
-        #expect(timedOut.isEmpty, "hooks that timed out: \(timedOut)")
-    }
-
-    private func eventually(timeout: Duration, _ done: @Sendable () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await done() { return true }
-            try await Task.sleep(for: .seconds(1))
+            #expect(done, "after \(Int(Date().timeIntervalSince(started))) s some hooks were still stuck or ghosts left")
+            let deletions = await world.deletionLog
+            let victimNames = Set(victims.map { nodeNames[instances.firstIndex(of: $0)!] })
+            #expect(Set(deletions.map(\.nodeName)) == victimNames.union(["ghost-0", "ghost-1", "ghost-2"]), "\(deletions.map(\.nodeName))")
+            let undrained = deletions.filter { victimNames.contains($0.nodeName) && !$0.podsBound.isEmpty }
+            #expect(undrained.isEmpty, "taken-over hooks are drained like any other: \(undrained)")
+            let timedOut = try await MotoLifecycleStats.read().timedOut.filter { victims.contains($0.instanceId) }
+            #expect(timedOut.isEmpty, "hooks that timed out: \(timedOut)")
         }
-        return try await done()
+
+        private func eventually(timeout: Duration, _ done: @Sendable () async throws -> Bool) async throws -> Bool {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if try await done() { return true }
+                try await Task.sleep(for: .seconds(1))
+            }
+            return try await done()
+        }
     }
 }

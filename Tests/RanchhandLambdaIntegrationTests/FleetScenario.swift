@@ -6,7 +6,13 @@ import RanchhandHTTP
 import RanchhandLambda
 import RanchhandSandbox
 import RanchhandTestSupport
+import Testing
 @testable import ranchhand_scale_in
+
+/// The fleet scenarios load the machine with hundreds of instances (and, in Lambda mode, ten
+/// function processes); side by side they would measure each other, so they run one at a time and
+/// their wall-time bounds keep their meaning.
+@Suite("Fleet scenarios, one at a time", .serialized) enum FleetScenarios {}
 
 /// A whole fleet's scale-in with the stack's own settings (`StackSettings`, read from infra/) and
 /// the tools' defaults, every duration divided by one factor: moto with the launcher's lifecycle

@@ -7,81 +7,84 @@ import RanchhandTestSupport
 import Testing
 @testable import ranchhand_scale_in
 
-/// The fleet scenario as deployed: the `ranchhand-scale-in` binary in Lambda mode under the real
-/// Runtime Interface Emulator — one emulator per concurrent execution, as many as the mapping's
-/// MaximumConcurrency — fed by an emulation of the SQS event source mapping (batch size, maximum
-/// concurrency, the queue's visibility timeout and redrive, partial batch responses), configured
-/// only through SSM with the options the template renders. moto with the lifecycle extension (its
-/// sweeper applies heartbeat and global timeouts and counts the hooks that timed out), the
-/// sandbox's Rancher over HTTPS with seeded lognormal drains (some longer than the function's
-/// timeout, so a drain resumes across invocations), a quarter ending `Drained=False`. Every
-/// duration of the stack ÷ 60 (FleetScenario.factor).
-@Suite("Fleet scale-in in Lambda mode (RIE, emulated SQS mapping, stack settings ×60)", .serialized)
-struct LambdaFleetScaleInTests {
-    @Test func fiftyOfHundredSixtyWorkersThroughTheMappingWithNoHookLostAndNoUndrainedDeletion() async throws {
-        var logger = Logger(label: "test.fleet.lambda")
-        logger.logLevel = .warning
-        let nodeNames = (0..<160).map { "worker-\($0)" }
-        let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 17, failing: 0.25, https: true, logger: logger)
-        defer { Task { await scenario.sandbox.stop() } }
-        let settings = scenario.settings
-        let created = try await scenario.fleet.create(
-            scenario.name, groups: ["a": 54, "b": 53, "c": 53].sorted { $0.key < $1.key }.map { ScaleInFleet.GroupSpec(suffix: $0.key, size: $0.value) },
-            heartbeatTimeout: Int(settings.heartbeatTimeout),
-            queue: ScaleInFleet.QueueSpec(visibilityTimeout: Int(settings.visibilityTimeout.rounded()), maxReceiveCount: settings.maxReceiveCount))
-        let instances = created.groups.flatMap(\.instanceIds)
-        #expect(instances.count == 160)
-        await scenario.addWorkers(instances, names: nodeNames, subnet: 6)
-        var random = SandboxRandom(seed: 51)
-        let victims = Array(instances.shuffled(using: &random).prefix(50))
-        let victimNames = Set(victims.map { nodeNames[instances.firstIndex(of: $0)!] })
+extension FleetScenarios {
+    /// The fleet scenario as deployed: the `ranchhand-scale-in` binary in Lambda mode under the real
+    /// Runtime Interface Emulator — one emulator per concurrent execution, as many as the mapping's
+    /// MaximumConcurrency — fed by an emulation of the SQS event source mapping (batch size, maximum
+    /// concurrency, the queue's visibility timeout and redrive, partial batch responses), configured
+    /// only through SSM with the options the template renders. moto with the lifecycle extension (its
+    /// sweeper applies heartbeat and global timeouts and counts the hooks that timed out), the
+    /// sandbox's Rancher over HTTPS with seeded lognormal drains (some longer than the function's
+    /// timeout, so a drain resumes across invocations), a quarter ending `Drained=False`. Every
+    /// duration of the stack ÷ 60 (FleetScenario.factor).
+    @Suite("Fleet scale-in in Lambda mode (RIE, emulated SQS mapping, stack settings ×60)", .serialized)
+    struct LambdaFleetScaleInTests {
+        @Test func fiftyOfHundredSixtyWorkersThroughTheMappingWithNoHookLostAndNoUndrainedDeletion() async throws {
+            var logger = Logger(label: "test.fleet.lambda")
+            logger.logLevel = .warning
+            let nodeNames = (0..<160).map { "worker-\($0)" }
+            let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 17, failing: 0.25, https: true, logger: logger)
+            defer { Task { await scenario.sandbox.stop() } }
+            let settings = scenario.settings
+            let created = try await scenario.fleet.create(
+                scenario.name, groups: ["a": 54, "b": 53, "c": 53].sorted { $0.key < $1.key }.map { ScaleInFleet.GroupSpec(suffix: $0.key, size: $0.value) },
+                heartbeatTimeout: Int(settings.heartbeatTimeout),
+                queue: ScaleInFleet.QueueSpec(visibilityTimeout: Int(settings.visibilityTimeout.rounded()), maxReceiveCount: settings.maxReceiveCount))
+            let instances = created.groups.flatMap(\.instanceIds)
+            #expect(instances.count == 160)
+            await scenario.addWorkers(instances, names: nodeNames, subnet: 6)
+            var random = SandboxRandom(seed: 51)
+            let victims = Array(instances.shuffled(using: &random).prefix(50))
+            let victimNames = Set(victims.map { nodeNames[instances.firstIndex(of: $0)!] })
 
-        let function = try await LambdaFunction.deploy(scenario)
-        defer { function.cleanUp() }
-        let mapping = try await EventSourceMappingEmulator.start(
-            EventSourceMappingEmulator.Settings(queue: SQSQueueURL(created.queueUrl), queueARN: created.queueArn, batchSize: settings.batchSize,
-                                                maximumConcurrency: min(settings.concurrency, 10),
-                                                functionTimeout: .milliseconds(Int64(settings.functionTimeout * 1000))),
-            sqs: LiveSQSClient(sender: scenario.aws), handler: function.handler.path, environment: function.environment)
-        defer { mapping.stop() }
+            let function = try await LambdaFunction.deploy(scenario)
+            defer { function.cleanUp() }
+            let mapping = try await EventSourceMappingEmulator.start(
+                EventSourceMappingEmulator.Settings(queue: SQSQueueURL(created.queueUrl), queueARN: created.queueArn, batchSize: settings.batchSize,
+                                                    maximumConcurrency: min(settings.concurrency, 10),
+                                                    functionTimeout: .milliseconds(Int64(settings.functionTimeout * 1000))),
+                sqs: LiveSQSClient(sender: scenario.aws), handler: function.handler.path, environment: function.environment)
+            defer { mapping.stop() }
 
-        let started = Date()
-        try await scenario.fleet.terminate(victims)
-        let longest = FleetScenario.drainScripts(nodeNames, seed: 17, failing: 0.25).filter { victimNames.contains($0.key) }
-            .map { Double($0.value.duration.components.seconds) }.max() ?? 0
-        let bound = ceil(Double(victims.count) / Double(min(settings.concurrency, 10))) * max(longest, settings.drainTimeout) * 1.5
-            + settings.reconcilePeriod
-        let fleet = scenario.fleet
-        let groups = created.groups.map(\.group)
-        let allGone: @Sendable () async -> Bool = {
-            guard let states = try? await fleet.states(groups: groups, instanceIDs: victims) else { return false }
-            return victims.allSatisfy { states.ec2[$0] == "terminated" }
+            let started = Date()
+            try await scenario.fleet.terminate(victims)
+            let longest = FleetScenario.drainScripts(nodeNames, seed: 17, failing: 0.25).filter { victimNames.contains($0.key) }
+                .map { Double($0.value.duration.components.seconds) }.max() ?? 0
+            let bound = ceil(Double(victims.count) / Double(min(settings.concurrency, 10))) * max(longest, settings.drainTimeout) * 1.5
+                + settings.reconcilePeriod
+            let fleet = scenario.fleet
+            let groups = created.groups.map(\.group)
+            let allGone: @Sendable () async -> Bool = {
+                guard let states = try? await fleet.states(groups: groups, instanceIDs: victims) else { return false }
+                return victims.allSatisfy { states.ec2[$0] == "terminated" }
+            }
+            // The stack's schedule rule puts a scheduled event into the same queue every period.
+            let schedule = Task { try await function.sendScheduledEvents(to: SQSQueueURL(created.queueUrl), every: settings.reconcilePeriod) }
+            let limit = Date().addingTimeInterval(bound + 60)
+            await mapping.run(shouldStop: { await allGone() || Date() > limit })
+            let elapsed = Date().timeIntervalSince(started)
+            schedule.cancel()
+
+            let statistics = await mapping.statistics
+            let world = scenario.sandbox.world
+            let released = await allGone()
+            #expect(released, "not every victim was released within \(Int(bound + 60)) s; mapping: \(statistics); \(released ? "" : mapping.output())")
+            let deletions = await world.deletionLog
+            let deleted = Set(deletions.map(\.nodeName))
+            #expect(deleted == victimNames, "wrong or missing deletions: extra \(deleted.subtracting(victimNames)), missing \(victimNames.subtracting(deleted))")
+            let undrained = deletions.filter { !$0.podsBound.isEmpty }
+            #expect(undrained.isEmpty, "deleted with pods bound: \(undrained)")
+            let stale = await world.nodes(in: scenario.cluster).map(\.nodeName).filter { victimNames.contains($0) }
+            #expect(stale.isEmpty, "stale nodes: \(stale)")
+            #expect(elapsed <= bound, "took \(Int(elapsed)) s; the bound is \(Int(bound)) s")
+            let timedOut = try await MotoLifecycleStats.read().timedOut.filter { victims.contains($0.instanceId) }
+            #expect(timedOut.isEmpty, "hooks that timed out: \(timedOut)")
+            #expect(statistics.failedInvocations == 0, "invocations that errored or ran past the function's timeout: \(statistics.errors)")
+            #expect(statistics.recordsHandedBack > 0, "no drain outlived an invocation, so resumption across invocations was not exercised")
+            let offsets = deletions.map { Int($0.at.timeIntervalSince(started)) }.sorted()
+            print("fleet scale-in (Lambda, RIE ×\(min(settings.concurrency, 10))): 50 of 160 workers: \(Int(elapsed)) s (bound \(Int(bound)) s), "
+                  + "\(deletions.count) deletions (at \(offsets.first ?? 0)-\(offsets.last ?? 0) s), \(timedOut.count) hooks timed out; mapping: \(statistics)")
         }
-        // The stack's schedule rule puts a scheduled event into the same queue every period.
-        let schedule = Task { try await function.sendScheduledEvents(to: SQSQueueURL(created.queueUrl), every: settings.reconcilePeriod) }
-        let limit = Date().addingTimeInterval(bound + 60)
-        await mapping.run(shouldStop: { await allGone() || Date() > limit })
-        let elapsed = Date().timeIntervalSince(started)
-        schedule.cancel()
-
-        let statistics = await mapping.statistics
-        let world = scenario.sandbox.world
-        let released = await allGone()
-        #expect(released, "not every victim was released within \(Int(bound + 60)) s; mapping: \(statistics); \(released ? "" : mapping.output())")
-        let deletions = await world.deletionLog
-        let deleted = Set(deletions.map(\.nodeName))
-        #expect(deleted == victimNames, "wrong or missing deletions: extra \(deleted.subtracting(victimNames)), missing \(victimNames.subtracting(deleted))")
-        let undrained = deletions.filter { !$0.podsBound.isEmpty }
-        #expect(undrained.isEmpty, "deleted with pods bound: \(undrained)")
-        let stale = await world.nodes(in: scenario.cluster).map(\.nodeName).filter { victimNames.contains($0) }
-        #expect(stale.isEmpty, "stale nodes: \(stale)")
-        #expect(elapsed <= bound, "took \(Int(elapsed)) s; the bound is \(Int(bound)) s")
-        let timedOut = try await MotoLifecycleStats.read().timedOut.filter { victims.contains($0.instanceId) }
-        #expect(timedOut.isEmpty, "hooks that timed out: \(timedOut)")
-        #expect(statistics.failedInvocations == 0, "invocations that errored or ran past the function's timeout: \(statistics.errors)")
-        #expect(statistics.recordsHandedBack > 0, "no drain outlived an invocation, so resumption across invocations was not exercised")
-        print("fleet scale-in (Lambda, RIE ×\(min(settings.concurrency, 10))): 50 of 160 workers: \(Int(elapsed)) s (bound \(Int(bound)) s), "
-              + "\(deletions.count) deletions, \(timedOut.count) hooks timed out; mapping: \(statistics)")
     }
 }
 
