@@ -97,7 +97,7 @@ final class CapacityWiring {
                 LivePrometheusClient(configuration: .init(endpoint: source.endpoint, bearerToken: prometheusToken), transport: transport, logger: logger)
             })
         let kubernetes = try await kubernetesAccess(needed: scalers.contains { if case .deployment = $0.target { true } else { false } })
-        return CapacityRunner(reader: reader, targets: CapacityTargets(autoScaling: autoScaling, kubernetes: kubernetes), logger: logger)
+        return CapacityRunner(reader: reader, targets: CapacityTargets(autoScaling: autoScaling, scaleInBudget: options.scaleInBudget, kubernetes: kubernetes), logger: logger)
     }
 
     /// A CloudWatch datastore in another region than the process's signs for that region.

@@ -89,6 +89,9 @@ public enum CapacityWarning: Sendable, Equatable {
     /// The target's own limits (an Auto Scaling group's MinSize/MaxSize) are narrower than the
     /// scaler's: the decision was cut to them.
     case limitedByTarget(wanted: Int, bounds: ClosedRange<Int>)
+    /// The scale-in budget (ranchhand-scale-in's mass-deletion rule) lets only `allowance` more
+    /// instances go within its window: the rest of the scale-in waits for a later run.
+    case limitedByScaleInBudget(wanted: Int, allowance: Int)
 }
 
 extension CapacityWarning: CustomStringConvertible {
@@ -106,6 +109,8 @@ extension CapacityWarning: CustomStringConvertible {
             "recommended \(recommended) instances, above the group's maximum: capped; consider raising max"
         case let .limitedByTarget(wanted, bounds):
             "wanted \(wanted), but the target only allows \(bounds.lowerBound)…\(bounds.upperBound): align the group's MinSize/MaxSize with the scaler"
+        case let .limitedByScaleInBudget(wanted, allowance):
+            "wanted \(wanted), but the scale-in budget lets only \(allowance) more instances go in its window: scaling in by that much; the rest on a later run"
         }
     }
 }

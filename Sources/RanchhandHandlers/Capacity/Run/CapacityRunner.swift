@@ -12,6 +12,11 @@ public enum CapacityPlanning {
             decision.desired = min(bounds.upperBound, max(bounds.lowerBound, wanted))
             decision.warnings.append(.limitedByTarget(wanted: wanted, bounds: bounds))
         }
+        if let allowance = target.scaleInAllowance, decision.change == .scaleIn, decision.current - decision.desired > allowance {
+            let wanted = decision.desired
+            decision.desired = decision.current - allowance
+            decision.warnings.append(.limitedByScaleInBudget(wanted: wanted, allowance: allowance))
+        }
         return decision
     }
 
@@ -64,7 +69,7 @@ public struct CapacityRunner: Sendable {
         var evaluation = ScalerEvaluation(scaler: scaler.name, target: scaler.target, samples: 0, decision: nil, action: .failed, error: nil)
         var metadata: Logger.Metadata = ["scaler": "\(scaler.name)", "target": "\(scaler.target)"]
         do throws(CapacityError) {
-            let snapshot = try await targets.snapshot(of: scaler.target)
+            let snapshot = try await targets.snapshot(of: scaler.target, now: now)
             let history = try await reader.history(scaler.datastore, window: CapacityPlanning.historyWindow(scaler), now: now)
             evaluation.samples = history.samples.count
             let decision = CapacityPlanning.decide(scaler, history: history, target: snapshot, now: now)

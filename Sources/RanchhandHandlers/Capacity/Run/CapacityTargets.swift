@@ -8,10 +8,14 @@ import RanchhandEvents
 public struct CapacityTargetSnapshot: Sendable, Equatable {
     public var state: CapacityState
     public var ownBounds: ClosedRange<Int>?
+    /// How many more instances the scale-in budget lets go now (an Auto Scaling group's, counted
+    /// as ranchhand-scale-in counts them); nil when no budget applies (a Deployment's replicas).
+    public var scaleInAllowance: Int?
 
-    public init(state: CapacityState, ownBounds: ClosedRange<Int>? = nil) {
+    public init(state: CapacityState, ownBounds: ClosedRange<Int>? = nil, scaleInAllowance: Int? = nil) {
         self.state = state
         self.ownBounds = ownBounds
+        self.scaleInAllowance = scaleInAllowance
     }
 }
 
@@ -27,14 +31,19 @@ public struct CapacityTargets: Sendable {
     public var autoScaling: (any AutoScalingClient)?
     /// The Kubernetes API of a Rancher cluster id (Deployment targets).
     public var kubernetes: @Sendable (_ cluster: String) async throws(CapacityError) -> any KubernetesClient
+    /// ranchhand-scale-in's mass-deletion rule, applied to each Auto Scaling group: the scaler never
+    /// asks for more terminations than the scale-in handler would let through, so the two do not
+    /// fight (a refused deletion holds a drained instance's hook). nil: no limit.
+    public var scaleInBudget: ScaleInBudget?
 
-    public init(autoScaling: (any AutoScalingClient)?,
+    public init(autoScaling: (any AutoScalingClient)?, scaleInBudget: ScaleInBudget? = nil,
                 kubernetes: @escaping @Sendable (_ cluster: String) async throws(CapacityError) -> any KubernetesClient) {
         self.autoScaling = autoScaling
+        self.scaleInBudget = scaleInBudget
         self.kubernetes = kubernetes
     }
 
-    public func snapshot(of target: CapacityTarget) async throws(CapacityError) -> CapacityTargetSnapshot {
+    public func snapshot(of target: CapacityTarget, now: Date) async throws(CapacityError) -> CapacityTargetSnapshot {
         switch target {
         case let .autoScalingGroup(name):
             let autoScaling = try autoScalingClient(for: name)
@@ -48,7 +57,8 @@ public struct CapacityTargets: Sendable {
                 let ready = group.instances.filter { $0.lifecycleState == "InService" && $0.healthStatus == "Healthy" }.count
                 return CapacityTargetSnapshot(
                     state: CapacityState(desired: group.desiredCapacity, ready: ready, lastScaleOut: times.scaleOut, lastScaleIn: times.scaleIn),
-                    ownBounds: group.minSize...max(group.minSize, group.maxSize))
+                    ownBounds: group.minSize...max(group.minSize, group.maxSize),
+                    scaleInAllowance: scaleInBudget.map { Self.scaleInAllowance(group: group, activities: activities, budget: $0, now: now) })
             } catch let error as CapacityError {
                 throw error
             } catch {
@@ -113,6 +123,22 @@ public struct CapacityTargets: Sendable {
             if text.hasPrefix("terminating ec2 instance") { scaleIn = max(scaleIn ?? start, start) }
         }
         return (scaleOut, scaleIn)
+    }
+
+    /// The budget's allowance for the group as ranchhand-scale-in counts it: every instance that
+    /// left within the window (a terminate activity) or is leaving now (a Terminating state) counts
+    /// once, against the group as it was before them.
+    static func scaleInAllowance(group: AutoScalingGroup, activities: [ScalingActivity], budget: ScaleInBudget, now: Date) -> Int {
+        let since = now.addingTimeInterval(-TimeInterval(budget.windowSeconds))
+        var departed = Set(group.instances.filter { $0.lifecycleState.hasPrefix("Terminating") }.map(\.instanceID.rawValue))
+        for activity in activities where activity.statusCode != "Failed" && activity.statusCode != "Cancelled" {
+            guard let start = activity.startTime?.date, start >= since, activity.description.lowercased().hasPrefix("terminating ec2 instance"),
+                  let instance = activity.description.split(separator: " ").last.map(String.init), instance.hasPrefix("i-") else { continue }
+            departed.insert(instance)
+        }
+        let present = Set(group.instances.map(\.instanceID.rawValue))
+        let clusterSize = present.count + departed.subtracting(present).count
+        return budget.allowance(clusterSize: clusterSize, removed: departed.count)
     }
 
     static func date(_ text: String) -> Date? { Timestamp(parsing: text)?.date }
