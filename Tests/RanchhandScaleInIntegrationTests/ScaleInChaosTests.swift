@@ -117,7 +117,9 @@ import Testing
         try await proxy.delete("/__faults__/rules")
         try await proxy.delete("/__faults__/log")
         let destructiveBefore = await harness.sandbox.requests().filter(\.isDestructive).count
-        let handler = chaosHandler(harness, awsEndpoint: proxyServer.url, gate: gate, logger: quiet)
+        // The replays test idempotency, not fault tolerance: ordinary timeouts, so a loaded machine's
+        // slow answers are not mistaken for a replay that did not settle.
+        let handler = chaosHandler(harness, awsEndpoint: proxyServer.url, gate: gate, logger: quiet, timeouts: (aws: .seconds(10), rancher: .seconds(10)))
         // Both copies of an event at once, four events at a time.
         var outcomes: [RecordOutcome] = []
         let replayLogger = quiet
@@ -167,12 +169,13 @@ import Testing
                                 timeout: timeout, logger: logger)
     }
 
-    /// The real handler, with clients whose timeouts are short enough for the injected latency to be a timeout.
-    func chaosHandler(_ harness: ScaleInHarness, awsEndpoint: String, gate: ClusterGate, logger: Logger) -> ScaleInRecordHandler {
-        let aws = Self.sender(awsEndpoint, timeout: .milliseconds(500))
+    /// The real handler, by default with clients whose timeouts are short enough for the injected latency to be a timeout.
+    func chaosHandler(_ harness: ScaleInHarness, awsEndpoint: String, gate: ClusterGate, logger: Logger,
+                      timeouts: (aws: Duration, rancher: Duration) = (aws: .milliseconds(500), rancher: .milliseconds(400))) -> ScaleInRecordHandler {
+        let aws = Self.sender(awsEndpoint, timeout: timeouts.aws)
         let rancher = LiveRancherClient(
             configuration: RancherConfiguration(baseURL: harness.sandbox.httpURL!, token: RancherAPIToken(harness.sandbox.apiToken),
-                                                requestTimeout: .milliseconds(400), retryPolicy: AWSTestContext.fastRetries),
+                                                requestTimeout: timeouts.rancher, retryPolicy: AWSTestContext.fastRetries),
             transport: AWSTestContext.transport, logger: logger)
         let autoScaling = LiveAutoScalingClient(sender: aws)
         let policy = ScaleInPolicy(drain: DrainOptions(timeout: 60))
