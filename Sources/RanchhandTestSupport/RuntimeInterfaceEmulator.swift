@@ -19,13 +19,10 @@ public final class RuntimeInterfaceEmulator: @unchecked Sendable {
     public static func start(handler: String, environment: [String: String]) async throws -> RuntimeInterfaceEmulator {
         let root = ChildProcess.repositoryRoot
         let rie = root.appendingPathComponent(".build-testenv/aws-lambda-rie").path
-        let fetch = Process()
-        fetch.executableURL = root.appendingPathComponent("scripts/testenv/fetch-rie.sh")
-        fetch.arguments = [rie]
-        fetch.standardOutput = FileHandle.nullDevice
-        try fetch.run()
-        fetch.waitUntilExit()
-        guard fetch.terminationStatus == 0 else { throw ChildProcess.Failure(description: "could not fetch aws-lambda-rie") }
+        // Off the cooperative pool (ChildProcess.run waits on a dispatch thread): ten emulators starting
+        // at once must not block the threads the in-process sandbox answers on.
+        let fetch = try await ChildProcess.run(root.appendingPathComponent("scripts/testenv/fetch-rie.sh"), [rie])
+        guard fetch.status == 0 else { throw ChildProcess.Failure(description: "could not fetch aws-lambda-rie: \(fetch.standardError.suffix(1000))") }
         guard FileManager.default.isExecutableFile(atPath: handler) else {
             throw ChildProcess.Failure(description: "no executable handler at \(handler)")
         }
