@@ -16,6 +16,10 @@ public enum ScaleInResult: Sendable, Equatable {
     /// Work continues on the next delivery: a long drain, a held refusal.
     case unfinished(String)
     case failed(String)
+    /// The plan was to remove the node, but the safety rules refused when they were re-checked right
+    /// before the deletion (another removal went first): the lifecycle action was completed with
+    /// this result (ABANDON on a group that retains), or, nil, the hook is held for an operator.
+    case refusedAtDeletion(LifecycleActionResult?, reason: String)
 }
 
 /// Applies a scale-in plan: each step idempotent, heartbeats while anything runs, the world
@@ -108,8 +112,7 @@ public struct ScaleInExecutor: Sendable {
                 case .deleteNode(let node), .deleteMachine(let node, _):
                     switch try await deleteUnderGate(step, node: node, subject: subject, drainer: drainer, deadline: deadline) {
                     case .replanned(let override):
-                        logger.warning("world changed before deletion; following the new plan", metadata: metadata.merging(["reason": "\(override.reason)"]) { $1 })
-                        return await run(override.steps, subject: subject, drainer: drainer, deadline: deadline, forced: forced)
+                        return await follow(override, subject: subject, drainer: drainer, deadline: deadline, forced: forced, metadata: metadata)
                     case .progressed(let result):
                         progress = result
                     case .accepted:
@@ -145,6 +148,21 @@ public struct ScaleInExecutor: Sendable {
         }
         if case .hook = subject { return .unfinished("plan ended without completing the lifecycle action") }
         return .finished("every step done")
+    }
+
+    /// The fresh plan the re-check before a deletion produced; a refusal is reported as such, not as
+    /// the removal the first plan announced.
+    private func follow(_ override: ScaleInPlan, subject: ScaleInSubject, drainer: NodeDrainer, deadline: Date, forced: [NamespacedName],
+                        metadata: Logger.Metadata) async -> ScaleInResult {
+        logger.warning("world changed before deletion; following the new plan", metadata: metadata.merging(["reason": "\(override.reason)"]) { $1 })
+        let outcome = await run(override.steps, subject: subject, drainer: drainer, deadline: deadline, forced: forced)
+        guard override.verdict == .refuse else { return outcome }
+        logger.critical("scale-in refused at the re-check before the deletion; the node stays", metadata: metadata.merging(["reason": "\(override.reason)"]) { $1 })
+        switch outcome {
+        case .completed(let result, _): return .refusedAtDeletion(result, reason: override.reason)
+        case .unfinished: return .refusedAtDeletion(nil, reason: override.reason)
+        default: return outcome
+        }
     }
 
     private enum Deletion: Sendable {

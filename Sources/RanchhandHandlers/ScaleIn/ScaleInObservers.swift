@@ -32,6 +32,8 @@ public actor ScaleInMetrics: ScaleInObserver {
         case .finished: "finished"
         case .unfinished: "unfinished"
         case .failed: "failed"
+        case .refusedAtDeletion(let result?, _): "refused-\(result.rawValue.lowercased())"
+        case .refusedAtDeletion(nil, _): "refused-held"
         }
     }
 
@@ -75,6 +77,10 @@ public enum ScaleInAnnouncement {
             return ":rotating_light: ranchhand is holding the termination of \(subject): \(why). An operator must decide."
         case .failed(let why):
             return ":x: ranchhand scale-in of \(subject) failed: \(why)"
+        case .refusedAtDeletion(let lifecycle?, let reason):
+            return ":warning: ranchhand refused to remove \(subject) when it re-checked before the deletion: \(reason) (lifecycle action \(lifecycle.rawValue))"
+        case .refusedAtDeletion(nil, let reason):
+            return ":rotating_light: ranchhand is holding the termination of \(subject): \(reason). An operator must decide."
         case .unfinished, .nothingToDo, .finished:
             return nil
         }

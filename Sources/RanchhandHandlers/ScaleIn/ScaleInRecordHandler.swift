@@ -87,6 +87,8 @@ public struct ScaleInRecordHandler: EventRecordHandler {
         case .finished(let why): return .done(why)
         case .unfinished(let why): return .retry(why)
         case .failed(let why): return .failed(why)
+        case .refusedAtDeletion(let lifecycle?, let reason): return .done("refused at deletion (\(lifecycle.rawValue)): \(reason)")
+        case .refusedAtDeletion(nil, let reason): return .retry("held at deletion: \(reason)")
         }
     }
 
