@@ -106,7 +106,10 @@ struct Wiring {
             observers.append(WebhookObserver(notifier: WebhookNotifier(url: url, transport: transport, logger: logger)))
         }
         if environment["AWS_LAMBDA_RUNTIME_API"] != nil {
-            observers.append(ScaleInMetrics(emitEmbeddedMetrics: { print($0) }))
+            // Unbuffered, as the bootstrap agent writes its lines: print() to a pipe is block-buffered,
+            // and Lambda freezes the process between invocations, so the metric would arrive late or,
+            // if the environment is recycled, never.
+            observers.append(ScaleInMetrics(emitEmbeddedMetrics: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }))
         }
         let keeper = keepsWaitingHooks ? keeper(world: world, autoScaling: autoScaling, aws: aws, cluster: cluster.rawValue) : nil
         return ScaleInRecordHandler(world: world, executor: executor, policy: options.policy, observers: observers, keeper: keeper,
