@@ -68,7 +68,9 @@ import Testing
         let pausedClock = StoppedClock()
         let frozen = DeletionLease(store: FrozenRenewals(live), holder: "frozen", duration: .seconds(1),
                                    timing: ScaleInTiming(now: { pausedClock.now() }), logger: harness.logger)
-        let other = DeletionLease(store: live, holder: "other", duration: .seconds(1), timing: ScaleInTiming(pollInterval: .milliseconds(50)),
+        // A longer lease for the next holder: its take must not come back past its own margin on a
+        // loaded machine (acquire would take it again, with the next fence).
+        let other = DeletionLease(store: live, holder: "other", duration: .seconds(20), timing: ScaleInTiming(pollInterval: .milliseconds(50)),
                                   logger: harness.logger)
         let verdicts = try await frozen.withLease(for: "c-1", until: Date().addingTimeInterval(5)) { held -> [Bool] in
             let before = held.stillHeld

@@ -5,6 +5,12 @@
 set -euo pipefail
 dest=${1:?usage: fetch-rie.sh DEST}
 if [ -x "$dest" ]; then echo "$dest"; exit 0; fi
+# Tests start emulators concurrently: one fetch at a time, and the binary appears by rename, so
+# nobody executes a half-written file or writes over one that runs ("Text file busy").
+mkdir -p "$(dirname "$dest")"
+exec 9>"$dest.lock"
+flock 9
+if [ -x "$dest" ]; then echo "$dest"; exit 0; fi
 case "$(uname -m)" in
   x86_64) arch=x86_64 ;;
   aarch64) arch=arm64 ;;
@@ -16,12 +22,12 @@ python3 -m pip download --quiet --no-deps --dest "$work" 'aws-sam-cli==1.170.0' 
   || python3 -m pip download --quiet --no-deps --dest "$work" aws-sam-cli >&2
 wheel=$(find "$work" -name 'aws_sam_cli-*.whl' | head -n 1)
 [ -n "$wheel" ] || { echo "fetch-rie.sh: no aws-sam-cli wheel downloaded" >&2; exit 1; }
-python3 - "$wheel" "samcli/local/rapid/aws-lambda-rie-$arch" "$dest" <<'PY'
+python3 - "$wheel" "samcli/local/rapid/aws-lambda-rie-$arch" "$dest.partial" <<'PY'
 import sys, zipfile, shutil, os
 wheel, member, dest = sys.argv[1:]
-os.makedirs(os.path.dirname(os.path.abspath(dest)), exist_ok=True)
 with zipfile.ZipFile(wheel) as archive, archive.open(member) as source, open(dest, "wb") as target:
     shutil.copyfileobj(source, target)
 os.chmod(dest, 0o755)
 PY
+mv -f "$dest.partial" "$dest"
 echo "$dest"
