@@ -24,9 +24,12 @@ public struct ScaleInFleet: Sendable {
     public struct GroupSpec: Encodable, Sendable {
         public var suffix: String
         public var size: Int
-        public init(suffix: String, size: Int) {
+        /// `TerminateHookAbandon=retain`: an ABANDON keeps the instance (Terminating:Retained).
+        public var retain: Bool
+        public init(suffix: String, size: Int, retain: Bool = false) {
             self.suffix = suffix
             self.size = size
+            self.retain = retain
         }
     }
 

@@ -39,11 +39,7 @@ extension FleetScenarios {
 
             let function = try await LambdaFunction.deploy(scenario)
             defer { function.cleanUp() }
-            let mapping = try await EventSourceMappingEmulator.start(
-                EventSourceMappingEmulator.Settings(queue: SQSQueueURL(created.queueUrl), queueARN: created.queueArn, batchSize: settings.batchSize,
-                                                    maximumConcurrency: min(settings.concurrency, 10),
-                                                    functionTimeout: .milliseconds(Int64(settings.functionTimeout * 1000))),
-                sqs: LiveSQSClient(sender: scenario.aws), handler: function.handler.path, environment: function.environment)
+            let mapping = try await function.mapping(from: created, scenario)
             defer { mapping.stop() }
 
             let started = Date()
@@ -130,6 +126,17 @@ struct LambdaFunction {
             "RANCHHAND_SSM_PREFIX": prefix,
         ]
         return LambdaFunction(handler: handler, environment: environment, unpacked: packaged)
+    }
+
+    /// The stack's event source mapping from the fleet's hook queue to this function: its batch size
+    /// and maximum concurrency (at most ten emulators), the function's timeout.
+    func mapping(from created: ScaleInFleet.Created, _ scenario: FleetScenario) async throws -> EventSourceMappingEmulator {
+        let settings = scenario.settings
+        return try await EventSourceMappingEmulator.start(
+            EventSourceMappingEmulator.Settings(queue: SQSQueueURL(created.queueUrl), queueARN: created.queueArn, batchSize: settings.batchSize,
+                                                maximumConcurrency: min(settings.concurrency, 10),
+                                                functionTimeout: .milliseconds(Int64(settings.functionTimeout * 1000))),
+            sqs: LiveSQSClient(sender: scenario.aws), handler: handler.path, environment: environment)
     }
 
     /// What the schedule rule delivers: the recorded EventBridge scheduled event, once per period.

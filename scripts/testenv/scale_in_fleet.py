@@ -4,7 +4,7 @@ moto with moto_launcher.py's lifecycle hooks; setup and checks never go through 
 
 Usage: scale_in_fleet.py --endpoint URL COMMAND 'JSON-ARGUMENTS'   (prints one JSON object)
 
-  create     {name, groups: [{suffix, size}], heartbeatTimeout=300, visibilityTimeout?, maxReceiveCount?}
+  create     {name, groups: [{suffix, size, retain?}], heartbeatTimeout=300, visibilityTimeout?, maxReceiveCount?}
              -> {queueUrl, queueArn, groups: [{group, instanceIds}]}
              One SQS queue ``<name>-hook`` (with the visibility timeout, and with maxReceiveCount a
              redrive policy to ``<name>-hook-dlq``, when given); one launch-configuration group ``<name>-<suffix>`` of
@@ -55,6 +55,9 @@ def create(e, a):
         asg.create_auto_scaling_group(AutoScalingGroupName=group, LaunchConfigurationName=name + "-lc",
                                       MinSize=0, MaxSize=max(size, 1), DesiredCapacity=size,
                                       AvailabilityZones=[REGION + "a"])
+        if spec.get("retain"):  # TerminateHookAbandon=retain, as infra/ gives control-plane groups
+            asg.update_auto_scaling_group(AutoScalingGroupName=group, InstanceLifecyclePolicy={
+                "RetentionTriggers": {"TerminateHookAbandon": "retain"}})
         asg.put_lifecycle_hook(AutoScalingGroupName=group, LifecycleHookName="ranchhand-scale-in",
                                LifecycleTransition=TERMINATING,
                                HeartbeatTimeout=a.get("heartbeatTimeout", 300), DefaultResult="ABANDON",

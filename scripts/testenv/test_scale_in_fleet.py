@@ -32,3 +32,10 @@ def test_create_without_queue_settings_keeps_sqs_defaults(moto_url):
     created = fleet(moto_url, "create", {"name": "f" + uuid.uuid4().hex[:8], "groups": [{"suffix": "a", "size": 1}]})
     attrs = client("sqs", moto_url).get_queue_attributes(QueueUrl=created["queueUrl"], AttributeNames=["All"])["Attributes"]
     assert attrs["VisibilityTimeout"] == "30" and "RedrivePolicy" not in attrs
+
+
+def test_a_retaining_group_keeps_an_abandoned_instance(moto_url):
+    created = fleet(moto_url, "create", {"name": "f" + uuid.uuid4().hex[:8], "groups": [{"suffix": "cp", "size": 3, "retain": True}]})
+    group = created["groups"][0]
+    found = client("autoscaling", moto_url).describe_auto_scaling_groups(AutoScalingGroupNames=[group["group"]])["AutoScalingGroups"][0]
+    assert found["InstanceLifecyclePolicy"]["RetentionTriggers"]["TerminateHookAbandon"] == "retain"
