@@ -1,6 +1,5 @@
 import Foundation
 import RanchhandClients
-import RanchhandEvents
 import RanchhandHTTP
 
 /// What Lambda's SQS event source mapping does between a queue and a function, for tests that run
@@ -131,15 +130,8 @@ public actor EventSourceMappingEmulator {
 
     /// `{"Records":[…]}` as the mapping sends it, with each message's system attributes.
     public static func event(_ batch: [SQSMessage], queueARN: String) -> String {
-        let region = queueARN.split(separator: ":").dropFirst(3).first.map(String.init) ?? "us-east-1"
-        let records = batch.map { message in
-            let attributes = message.attributes.sorted { $0.key < $1.key }
-                .map { "\(JSONText.quoted($0.key)):\(JSONText.quoted($0.value))" }.joined(separator: ",")
-            return #"{"messageId":\#(JSONText.quoted(message.messageID.rawValue)),"receiptHandle":\#(JSONText.quoted(message.receiptHandle.rawValue)),"#
-                + #""body":\#(JSONText.quoted(message.body)),"attributes":{\#(attributes)},"messageAttributes":{},"md5OfBody":"","#
-                + #""eventSource":"aws:sqs","eventSourceARN":\#(JSONText.quoted(queueARN)),"awsRegion":\#(JSONText.quoted(region))}"#
-        }
-        return #"{"Records":[\#(records.joined(separator: ","))]}"#
+        SQSBatch.records(batch.map { (id: $0.messageID.rawValue, receiptHandle: $0.receiptHandle.rawValue, body: $0.body, attributes: $0.attributes) },
+                         queueARN: queueARN)
     }
 
     /// The message ids a `{"batchItemFailures":[…]}` response names; nil for anything else.

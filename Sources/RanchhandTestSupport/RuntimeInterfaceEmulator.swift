@@ -88,11 +88,21 @@ public final class RuntimeInterfaceEmulator: @unchecked Sendable {
 
 /// A Lambda SQS event (`{"Records":[…]}`) with the given messages, shaped as the event source mapping sends it.
 public enum SQSBatch {
+    public static let defaultQueueARN = "arn:aws:sqs:us-east-1:123456789012:scale-in"
+
     public static func records(_ messages: [(id: String, receiptHandle: String, body: String)]) -> String {
+        records(messages.map { (id: $0.id, receiptHandle: $0.receiptHandle, body: $0.body, attributes: ["ApproximateReceiveCount": "1"]) })
+    }
+
+    /// With each message's system attributes (`ApproximateReceiveCount`, `SentTimestamp`, …) and the queue it came from.
+    public static func records(_ messages: [(id: String, receiptHandle: String, body: String, attributes: [String: String])],
+                               queueARN: String = defaultQueueARN) -> String {
+        let region = queueARN.split(separator: ":").dropFirst(3).first.map(String.init) ?? "us-east-1"
         let records = messages.map { message in
-            #"{"messageId":\#(quoted(message.id)),"receiptHandle":\#(quoted(message.receiptHandle)),"body":\#(quoted(message.body)),"#
-                + #""attributes":{"ApproximateReceiveCount":"1"},"messageAttributes":{},"eventSource":"aws:sqs","#
-                + #""eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:scale-in","awsRegion":"us-east-1"}"#
+            let attributes = message.attributes.sorted { $0.key < $1.key }.map { "\(quoted($0.key)):\(quoted($0.value))" }.joined(separator: ",")
+            return #"{"messageId":\#(quoted(message.id)),"receiptHandle":\#(quoted(message.receiptHandle)),"body":\#(quoted(message.body)),"#
+                + #""attributes":{\#(attributes)},"messageAttributes":{},"eventSource":"aws:sqs","#
+                + #""eventSourceARN":\#(quoted(queueARN)),"awsRegion":\#(quoted(region))}"#
         }
         return #"{"Records":[\#(records.joined(separator: ","))]}"#
     }
