@@ -51,17 +51,28 @@ import Testing
     }
 
     @Test func aHandlerThatIgnoresItsDeadlineIsCancelledInTimeToAnswer() async throws {
-        let deadline = Int64((Date().timeIntervalSince1970 + 1.5) * 1000)
-        let api = ScriptedRuntimeAPI(invocations: [invocation(id: "req-5", body: sqsBatch(["m-slow"]), deadline: deadline)])
-        let started = ContinuousClock.now
-        await LambdaLoop(api: api, processor: BatchProcessor(handler: IgnoresItsDeadline()), logger: Logger(label: "test"), reportingMargin: 1).run()
-        let took = ContinuousClock.now - started
-        // Handler deadline 0.5 s, hard stop half the margin later (1 s). The bound is loose because a
-        // loaded 2-core CI box delays timers by seconds; the handler alone would run 120 s, and the
-        // batch item failure below comes only from its cancellation.
-        #expect(took < .seconds(60), "answered after \(took)")
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let api = ScriptedRuntimeAPI(invocations: [invocation(id: "req-5", body: sqsBatch(["m-slow"]), deadline: 1_800_000_010_000)])
+        let waits = WaitLog()
+        // The loop's clock: the hard-stop timer's wait is recorded and returns at once, so the test
+        // does not depend on how promptly a loaded machine fires timers.
+        let loop = LambdaLoop(api: api, processor: BatchProcessor(handler: IgnoresItsDeadline()), logger: Logger(label: "test"), reportingMargin: 4,
+                              now: { now }, sleep: { await waits.record($0) })
+        await loop.run()
+        // Deadline 10 s away, handler deadline 4 s before it, hard stop half the margin after that: 8 s.
+        #expect(await waits.durations == [.seconds(8)])
         guard case .response(_, let body)? = await api.sent.dropFirst().first else { Issue.record("no response: \(await api.sent)"); return }
+        // Only cancellation makes the handler hand its record back; left alone it would report done after 120 s.
         #expect(String(decoding: body, as: UTF8.self) == #"{"batchItemFailures":[{"itemIdentifier":"m-slow"}]}"#)
+    }
+
+    @Test func aHandlerThatFinishesInTimeIsNotCancelled() async throws {
+        let api = ScriptedRuntimeAPI(invocations: [invocation(id: "req-6", body: sqsBatch(["m-done"]), deadline: 1_800_000_010_000)])
+        let loop = LambdaLoop(api: api, processor: BatchProcessor(handler: OutcomeByMessage()), logger: Logger(label: "test"),
+                              now: { Date(timeIntervalSince1970: 1_800_000_000) }, sleep: { try await Task.sleep(for: $0) })
+        await loop.run()
+        guard case .response(_, let body)? = await api.sent.dropFirst().first else { Issue.record("no response"); return }
+        #expect(String(decoding: body, as: UTF8.self) == #"{"batchItemFailures":[]}"#)
     }
 
     @Test func stopsWhenTheRuntimeAPIFails() async {
@@ -90,6 +101,11 @@ private struct OutcomeByMessage: EventRecordHandler {
         if record.payload?.kind == .testNotification { return .ignored("test notification") }
         return record.sqsMessage?.messageID == "m-retry" ? .retry("drain still running") : .done("deregistered")
     }
+}
+
+private actor WaitLog {
+    private(set) var durations: [Duration] = []
+    func record(_ duration: Duration) { durations.append(duration) }
 }
 
 /// A call retrying with back-off past the deadline: only cancellation ends it.
