@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RanchhandClients
 import RanchhandHandlers
 import RanchhandHTTP
@@ -50,7 +51,7 @@ struct PollCommand: AsyncParsableCommand {
         let stop = ShutdownSignal.install()
         // One keeper and one reconcile timer for the process, beside the workers.
         let keeper = wiring.keeper(world: handler.world, autoScaling: LiveAutoScalingClient(sender: aws), aws: aws, cluster: try wiring.cluster().rawValue)
-        let background = Task { await Self.background(keeper: keeper, handler: handler, every: reconcileInterval, wiring: wiring) }
+        let background = Task { await Self.background(keeper: keeper, handler: handler, every: .seconds(reconcileInterval), logger: wiring.logger) }
         var endpoint: PrometheusEndpoint?
         if let metrics, let address = metricsAddress.flatMap(PrometheusEndpoint.Address.init(parsing:)) {
             endpoint = try await PrometheusEndpoint.start(at: address, logger: wiring.logger) { await metrics.prometheusText() }
@@ -67,16 +68,18 @@ struct PollCommand: AsyncParsableCommand {
         await wiring.transport.shutdown()
     }
 
-    static func background(keeper: WaitingHookKeeper?, handler: ScaleInRecordHandler, every seconds: Int, wiring: Wiring) async {
+    /// The process's hook keeper and reconcile timer (every `period`; none when zero), until cancelled.
+    static func background(keeper: WaitingHookKeeper?, handler: ScaleInRecordHandler, every period: Duration, logger: Logger) async {
         await withTaskGroup(of: Void.self) { group in
             if let keeper { group.addTask { await keeper.run() } }
-            guard seconds > 0 else { return }
+            guard period > .zero else { return }
             group.addTask {
                 while !Task.isCancelled {
-                    do { try await Task.sleep(for: .seconds(seconds)) } catch { return }
-                    let context = HandlingContext(deadline: Date().addingTimeInterval(TimeInterval(seconds)), logger: wiring.logger)
+                    do { try await Task.sleep(for: period) } catch { return }
+                    let seconds = Double(period.components.seconds) + Double(period.components.attoseconds) / 1e18
+                    let context = HandlingContext(deadline: Date().addingTimeInterval(seconds), logger: logger)
                     if case .failure(let failure) = await handler.reconcile(dryRun: false, now: Date(), context: context) {
-                        wiring.logger.error("reconcile pass stopped", metadata: ["reason": "\(failure)"])
+                        logger.error("reconcile pass stopped", metadata: ["reason": "\(failure)"])
                     }
                 }
             }

@@ -49,17 +49,8 @@ extension FleetScenarios {
                 let states = try await fleet.states(groups: created.groups.map(\.group), instanceIDs: victims)
                 return victims.allSatisfy { states.ec2[$0] == "terminated" }
             }
-            let background = Task {
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask { await keeper.run() }
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try? await Task.sleep(for: .milliseconds(Int64(reconcileEvery * 1000)))
-                            _ = await handler.reconcile(dryRun: false, now: Date(), context: HandlingContext(deadline: Date().addingTimeInterval(reconcileEvery), logger: logger))
-                        }
-                    }
-                }
-            }
+            // poll's own background work: the hook keeper and the reconcile timer.
+            let background = Task { await PollCommand.background(keeper: keeper, handler: handler, every: .milliseconds(Int64(reconcileEvery * 1000)), logger: logger) }
             let running = Task { await poller.run(shouldStop: { (try? await allGone()) == true }) }
             let finished = try await eventually(timeout: .seconds(Int64(bound + 60))) { try await allGone() }
             let elapsed = Date().timeIntervalSince(started)
@@ -113,18 +104,8 @@ extension FleetScenarios {
             try await scenario.fleet.terminate(victims)
             let (handler, keeper, _, reconcileEvery) = try scenario.handler()
             let started = Date()
-            let background = Task {
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask { await keeper.run() }
-                    group.addTask {
-                        // The take-over age first, then two reconcile periods, as the schedule would run them.
-                        while !Task.isCancelled {
-                            try? await Task.sleep(for: .milliseconds(Int64(reconcileEvery * 1000)))
-                            _ = await handler.reconcile(dryRun: false, now: Date(), context: HandlingContext(deadline: Date().addingTimeInterval(reconcileEvery), logger: logger))
-                        }
-                    }
-                }
-            }
+            // poll's own background work: the hook keeper and the reconcile timer.
+            let background = Task { await PollCommand.background(keeper: keeper, handler: handler, every: .milliseconds(Int64(reconcileEvery * 1000)), logger: logger) }
             let (options, _) = try FleetScenario.toolDefaults()
             let window = Double(options.reconcileTakeOverAfter) / FleetScenario.factor + 3 * reconcileEvery + scenario.settings.drainTimeout
             let fleet = scenario.fleet
