@@ -67,6 +67,10 @@ Behaviours added to moto's autoscaling backend (moto 5.2.1 has none of them):
    ID <i>" instead of HTML 500; DeleteAutoScalingGroup removes the group's hooks and does
    not wait for them; DetachInstances forgets pending actions; target groups get only
    InService instances; EventBridge events delivered to targets carry ``account``.
+8. DescribeScalingActivities returns a terminate activity per instance that began
+   terminating (InProgress through the hook's wait, then Successful with an EndTime),
+   newest first, so the scale-in budget's window sees departed nodes
+   (moto_scaling_activities.py). Launch activities are not recorded.
 
 Signature checking (--check-signatures): sets INITIAL_NO_AUTH_ACTION_COUNT (default 4)
 before moto is imported. The first N AWS API calls are not authenticated; use three of

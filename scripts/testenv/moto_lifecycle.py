@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 from moto.autoscaling import models as asg_models
 from moto.autoscaling.exceptions import ValidationError
 
+import moto_scaling_activities as activities
+
 LOCK = threading.RLock()
 LAUNCHING = "autoscaling:EC2_INSTANCE_LAUNCHING"
 TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"
@@ -166,6 +168,8 @@ def begin_wait(backend, group, state, transition: str) -> bool:
 
 
 def terminate_now(backend, group, state) -> None:
+    activities.started(backend, group, state.instance.id)  # no hook: the activity starts and ends here
+    activities.finished(backend, state.instance.id)
     group.instance_states = [s for s in group.instance_states if s is not state]
     drop_actions_for(backend, {state.instance.id})
     backend.ec2_backend.terminate_instances([state.instance.id])
@@ -177,6 +181,7 @@ def terminate_now(backend, group, state) -> None:
 
 def begin_termination(backend, group, state) -> None:
     drop_actions_for(backend, {state.instance.id})  # e.g. a launch action still pending
+    activities.started(backend, group, state.instance.id)
     if begin_wait(backend, group, state, TERMINATING):
         for arn in list(group.target_group_arns or []):  # AWS deregisters before the wait
             try:

@@ -16,6 +16,8 @@ Call ``install()`` once, before moto serves requests. What it replaces (all in
 * ``AutoScalingResponse``: new ``complete_lifecycle_action`` and
   ``record_lifecycle_action_heartbeat``; wrapped ``put_lifecycle_hook``,
   ``create_auto_scaling_group``, ``update_auto_scaling_group`` and ``call_action``.
+* ``AutoScalingResponse.describe_scaling_activities``: the terminate activities
+  moto_scaling_activities.py records.
 * ``EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE``: adds the ``account`` key that
   moto drops from EventBridge events delivered to targets, in AWS's key order.
 """
@@ -29,6 +31,7 @@ from moto.core.responses import EmptyResult
 from moto.events import utils as events_utils
 
 import moto_lifecycle as lc
+import moto_scaling_activities
 
 G = asg_models.FakeAutoScalingGroup
 B = asg_models.AutoScalingBackend
@@ -245,6 +248,7 @@ def install() -> None:
         (R, "complete_lifecycle_action", r_complete_lifecycle_action),
         (R, "record_lifecycle_action_heartbeat", r_record_lifecycle_action_heartbeat),
         (R, "call_action", r_call_action),
+        (R, "describe_scaling_activities", moto_scaling_activities.r_describe_scaling_activities),
     ]:
         key = name if not new.__name__.startswith("r_") else new.__name__
         ORIG[key] = getattr(cls, name, None)
