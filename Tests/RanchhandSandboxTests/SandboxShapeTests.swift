@@ -73,6 +73,25 @@ struct SandboxShapeTests {
         #expect(decoded.status == 403 && decoded.code == "Forbidden" && decoded.type == "error")
     }
 
+    /// A token that lost its role on a cluster: an empty collection (the recorded collection's keys,
+    /// no data), and the cluster itself forbidden in the recorded error's shape. Other clusters stay.
+    @Test func aClusterOutOfTheTokensSightListsNoNodesAndIsForbidden() async throws {
+        let world = await standardWorld()
+        let visibleBefore = await world.rancherReply(World.request("GET", "/v3/nodes")).json["data"]?.arrayValue?.count ?? 0
+        await world.update { $0.clustersOutOfSight = [RancherClusterID("c-d8f82")] }
+        let nodes = await world.rancherReply(World.request("GET", "/v3/nodes?clusterId=c-d8f82"))
+        #expect(nodes.status == 200 && nodes.json["data"]?.arrayValue?.isEmpty == true)
+        let sample = try Fixtures.json("rancher/v3-nodes-collection.rancher-2.0.6.json")
+        #expect(Set(sample.objectValue!.keys).subtracting(nodes.json.objectValue!.keys).isEmpty)
+        let everyNode = await world.rancherReply(World.request("GET", "/v3/nodes")).json["data"]?.arrayValue ?? []
+        #expect(!everyNode.isEmpty && everyNode.count < visibleBefore && everyNode.allSatisfy { $0["clusterId"]?.stringValue != "c-d8f82" })
+        let cluster = await world.rancherReply(World.request("GET", "/v3/clusters/c-d8f82"))
+        #expect(cluster.status == 403)
+        var shape = Shape()
+        shape.compare(try Fixtures.json("rancher/v3-error-403-forbidden.json"), cluster.json, at: "")
+        #expect(shape.mismatches == [])
+    }
+
     @Test func ingressMatchesTheUpstreamFixture() async throws {
         let sample = try Fixtures.json("kubernetes/k8s-networking.k8s.io.v1.Ingress.json")
         let world = await standardWorld()

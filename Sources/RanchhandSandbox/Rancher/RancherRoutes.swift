@@ -17,6 +17,9 @@ extension SandboxWorld {
         switch (request.method, parts[1], parts.count) {
         case ("GET", "settings", 3): return settingReply(parts[2], request)
         case ("GET", "clusters", 2): return .json(200, clusterCollection(request))
+        case ("GET", "clusters", 3) where behaviour.clustersOutOfSight.contains(RancherClusterID(parts[2])):
+            return .rancherError(403, "Forbidden", "clusters.management.cattle.io \"\(parts[2])\" is forbidden: "
+                                 + "User \"u-sandbox\" cannot get resource \"clusters\" in API group \"management.cattle.io\" at the cluster scope")
         case ("GET", "clusters", 3):
             guard let cluster = clusters[RancherClusterID(parts[2])] else { return notFound("cluster", parts[2]) }
             return .json(200, render(cluster, origin: request.origin))
@@ -66,13 +69,15 @@ extension SandboxWorld {
     private func nodeCollection(_ request: SandboxRequest) -> JSONValue {
         let query = RancherCollectionQuery(resourceType: "node", filterable: RancherCollectionQuery.nodeFields,
                                            unsupported: behaviour.unsupportedFilters, defaultLimit: behaviour.defaultPageLimit)
-        return query.collection(nodes.values.map { render($0, origin: request.origin) }, request: request, createURL: "\(request.origin)/v3/nodes")
+        let visible = nodes.values.filter { !behaviour.clustersOutOfSight.contains($0.clusterID) }
+        return query.collection(visible.map { render($0, origin: request.origin) }, request: request, createURL: "\(request.origin)/v3/nodes")
     }
 
     private func clusterCollection(_ request: SandboxRequest) -> JSONValue {
         let query = RancherCollectionQuery(resourceType: "cluster", filterable: RancherCollectionQuery.clusterFields,
                                            unsupported: behaviour.unsupportedFilters, defaultLimit: behaviour.defaultPageLimit)
-        return query.collection(clusters.values.map { render($0, origin: request.origin) }, request: request, createURL: "\(request.origin)/v3/clusters")
+        let visible = clusters.values.filter { !behaviour.clustersOutOfSight.contains($0.id) }
+        return query.collection(visible.map { render($0, origin: request.origin) }, request: request, createURL: "\(request.origin)/v3/clusters")
     }
 
     private func settingReply(_ name: String, _ request: SandboxRequest) -> SandboxReply {

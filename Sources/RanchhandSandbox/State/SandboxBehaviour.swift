@@ -29,6 +29,10 @@ public struct SandboxBehaviour: Sendable {
     public var expiredWatchAsHTTPStatus = false
     /// Ingress events kept for watches; older ones are compacted away.
     public var watchHistoryLimit = 1000
+    /// Clusters the API token has lost its role on (a rotated or re-scoped token): Rancher filters
+    /// collections by what the user may see, so their nodes list as an empty collection (200), and
+    /// the cluster itself answers 403 in norman's error shape (Tests/Fixtures/rancher/v3-error-403-forbidden.json).
+    public var clustersOutOfSight: Set<RancherClusterID> = []
 
     public init() {}
 }
