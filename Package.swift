@@ -167,8 +167,8 @@ let package = Package(
         .testTarget(
             name: "RanchhandLambdaIntegrationTests",
             dependencies: [
-                "ranchhand-scale-in", "ranchhand-dns", "ranchhand-capacity", "RanchhandLambda", "RanchhandHTTP", "RanchhandSandbox",
-                "RanchhandTestSupport",
+                "ranchhand-scale-in", "ranchhand-dns", "ranchhand-capacity", "RanchhandEvents", "RanchhandClients", "RanchhandHandlers",
+                "RanchhandLambda", "RanchhandHTTP", "RanchhandSandbox", "RanchhandTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
             ]
         ),

@@ -33,31 +33,16 @@ extension FleetScenarios {
             var random = SandboxRandom(seed: 50)
             let victims = Array(instances.shuffled(using: &random).prefix(50))
             let victimNames = Set(victims.map { nodeNames[instances.firstIndex(of: $0)!] })
-            let (handler, keeper, pollSettings, reconcileEvery) = try scenario.handler()
-            var settings = pollSettings
-            settings.queue = SQSQueueURL(created.queueUrl)
-            let poller = SQSPoller(sqs: LiveSQSClient(sender: scenario.aws), processor: BatchProcessor(handler: handler), settings: settings, logger: logger)
-
+            let reconcileEvery = scenario.settings.reconcilePeriod
             let started = Date()
             try await scenario.fleet.terminate(victims)
             let longest = FleetScenario.drainScripts(nodeNames, seed: 13, failing: 0.25).filter { victimNames.contains($0.key) }
                 .map { Double($0.value.duration.components.seconds) }.max() ?? 0
             let bound = ceil(Double(victims.count) / Double(scenario.settings.concurrency)) * max(longest, scenario.settings.drainTimeout) * 1.5
                 + reconcileEvery
-            let fleet = scenario.fleet
-            let allGone: @Sendable () async throws -> Bool = {
-                let states = try await fleet.states(groups: created.groups.map(\.group), instanceIDs: victims)
-                return victims.allSatisfy { states.ec2[$0] == "terminated" }
-            }
-            // poll's own background work: the hook keeper and the reconcile timer.
-            let background = Task { await PollCommand.background(keeper: keeper, handler: handler, every: .milliseconds(Int64(reconcileEvery * 1000)), logger: logger) }
-            let running = Task { await poller.run(shouldStop: { (try? await allGone()) == true }) }
-            let finished = try await eventually(timeout: .seconds(Int64(bound + 60))) { try await allGone() }
+            let finished = try await scenario.poll(queue: created.queueUrl, timeout: .seconds(Int64(bound + 60)),
+                                                   until: scenario.allTerminated(victims, groups: created.groups.map(\.group)))
             let elapsed = Date().timeIntervalSince(started)
-            running.cancel()
-            background.cancel()
-            _ = await running.value
-            await background.value
 
             #expect(finished, "not every victim was released within \(Int(bound + 60)) s")
             let deletions = await world.deletionLog
@@ -109,7 +94,7 @@ extension FleetScenarios {
             let (options, _) = try FleetScenario.toolDefaults()
             let window = Double(options.reconcileTakeOverAfter) / FleetScenario.factor + 3 * reconcileEvery + scenario.settings.drainTimeout
             let fleet = scenario.fleet
-            let done = try await eventually(timeout: .seconds(Int64(window))) {
+            let done = try await FleetScenario.eventually(timeout: .seconds(Int64(window))) {
                 let states = try await fleet.states(groups: [created.groups[0].group], instanceIDs: victims)
                 let ghosts = await world.nodes(in: scenario.cluster).filter { $0.nodeName.hasPrefix("ghost-") }
                 return victims.allSatisfy { states.ec2[$0] == "terminated" } && ghosts.isEmpty
@@ -125,15 +110,6 @@ extension FleetScenarios {
             #expect(undrained.isEmpty, "taken-over hooks are drained like any other: \(undrained)")
             let timedOut = try await MotoLifecycleStats.read().timedOut.filter { victims.contains($0.instanceId) }
             #expect(timedOut.isEmpty, "hooks that timed out: \(timedOut)")
-        }
-
-        private func eventually(timeout: Duration, _ done: @Sendable () async throws -> Bool) async throws -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if try await done() { return true }
-                try await Task.sleep(for: .seconds(1))
-            }
-            return try await done()
         }
     }
 }

@@ -50,7 +50,10 @@ struct FleetScenario {
     }
 
     /// `https`: the sandbox's Rancher also on HTTPS (its own CA), for a function configured as deployed.
-    static func start(nodeNames: [String], seed: UInt64, failing: Double, https: Bool = false, logger: Logger) async throws -> FleetScenario {
+    /// `tokenParameter`: the Rancher token lives in this SSM SecureString and is re-read on a 401, as
+    /// the deployed wiring does.
+    static func start(nodeNames: [String], seed: UInt64, failing: Double, https: Bool = false, tokenParameter: String? = nil,
+                      logger: Logger) async throws -> FleetScenario {
         let settings = try StackSettings.deployed().compressed(by: factor)
         let scripts = drainScripts(nodeNames, seed: seed, failing: failing)
         var configuration = SandboxConfiguration()
@@ -62,14 +65,21 @@ struct FleetScenario {
         let sandbox = try await Sandbox.start(configuration)
         let cluster = RancherClusterID("c-\(UUID().uuidString.prefix(5).lowercased())")
         _ = await sandbox.world.addCluster(id: cluster, name: "fleet-\(cluster)", distro: .rke1)
+        let aws = try await AWSTestContext.motoSender(logger: logger)
+        var reread: (@Sendable () async throws(ClientError) -> String)?
+        if let tokenParameter {
+            try await AWSTestContext.seed().parameters([Seed.Parameter(name: tokenParameter, type: "SecureString", value: sandbox.apiToken)])
+            let ssm = LiveSSMClient(sender: aws)
+            reread = { () async throws(ClientError) -> String in try await ssm.getParameter(tokenParameter, decrypt: true).value }
+        }
         let rancher = LiveRancherClient(configuration: RancherConfiguration(baseURL: sandbox.httpURL!, token: RancherAPIToken(sandbox.apiToken),
-                                                                          retryPolicy: AWSTestContext.fastRetries),
+                                                                          retryPolicy: AWSTestContext.fastRetries, tokenReread: reread),
                                         transport: AWSTestContext.transport, logger: logger)
         let endpoint = try await MotoServer.shared.endpoints().moto
         let name = "fleet\(UUID().uuidString.prefix(6).lowercased())"
         let leaseTable = "ranchhand-\(name)-scale-in-lease"
         try await AWSTestContext.seed().leaseTable(leaseTable)
-        return FleetScenario(settings: settings, sandbox: sandbox, cluster: cluster, aws: try await AWSTestContext.motoSender(logger: logger),
+        return FleetScenario(settings: settings, sandbox: sandbox, cluster: cluster, aws: aws,
                              rancher: rancher, fleet: ScaleInFleet(endpoint: endpoint), name: name, leaseTable: leaseTable, logger: logger)
     }
 
@@ -95,7 +105,7 @@ struct FleetScenario {
     }
 
     /// The handler and its background work exactly as `poll` wires them, compressed.
-    func handler() throws -> (handler: ScaleInRecordHandler, keeper: WaitingHookKeeper, settings: SQSPoller.Settings, reconcileEvery: Double) {
+    func handler(observers: [any ScaleInObserver] = []) throws -> (handler: ScaleInRecordHandler, keeper: WaitingHookKeeper, settings: SQSPoller.Settings, reconcileEvery: Double) {
         let (options, poll) = try Self.toolDefaults()
         let f = Self.factor
         var policy = options.policy
@@ -113,7 +123,7 @@ struct FleetScenario {
                                   duration: .milliseconds(Int64(60_000 / f)), timing: timing, logger: logger)
         let executor = ScaleInExecutor(rancher: rancher, kubernetes: kubernetes, autoScaling: autoScaling, world: world, policy: policy,
                                        lease: lease, timing: timing, logger: logger)
-        let handler = ScaleInRecordHandler(world: world, executor: executor, policy: policy,
+        let handler = ScaleInRecordHandler(world: world, executor: executor, policy: policy, observers: observers,
                                            reconcile: ReconcileSettings(takeOverAfter: Double(options.reconcileTakeOverAfter) / f,
                                                                         concurrency: options.reconcileConcurrency))
         let keeper = WaitingHookKeeper(world: world, autoScaling: autoScaling, timing: timing, logger: logger)
