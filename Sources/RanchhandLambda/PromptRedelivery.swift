@@ -7,7 +7,8 @@ import RanchhandEvents
 /// of the queue's visibility timeout — minutes in which nobody works on it. A record handed back
 /// unfinished (`.retry`: a drain outlasting the invocation, a lease still held by another
 /// deletion) is instead made visible again after `delaySeconds`, so the next invocation resumes it
-/// at once. Failed records keep the full visibility timeout: that is their back-off.
+/// at once. Failed and held records keep the full visibility timeout: that is their back-off, and a
+/// hold re-examined every few seconds would reach the queue's maxReceiveCount within minutes.
 public struct PromptRedelivery: Sendable {
     public let sqs: any SQSClient
     public let delaySeconds: Int

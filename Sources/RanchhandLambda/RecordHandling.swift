@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import RanchhandEvents
 
-/// What became of one record. Only `retry` and `failed` leave the message on the queue (reported
-/// as a Lambda batch item failure, or not deleted by the poller) so SQS delivers it again.
+/// What became of one record. Only `retry`, `held` and `failed` leave the message on the queue
+/// (reported as a Lambda batch item failure, or not deleted by the poller) so SQS delivers it again.
 public enum RecordOutcome: Sendable, Equatable {
     /// The work is finished; the message can go.
     case done(String)
@@ -12,18 +12,23 @@ public enum RecordOutcome: Sendable, Equatable {
     /// Progress was made but the work is not finished (a drain outlasting the invocation): deliver
     /// the message again and resume from the state of the world.
     case retry(String)
+    /// A safety rule refused, or the world could not be trusted (an empty node list): nothing will
+    /// change by looking again at once. Kept, but re-examined only after a long delay, so a hold
+    /// that lasts (a budget window, an outage) does not spend the queue's receives and end in its
+    /// dead-letter queue.
+    case held(String)
     case failed(String)
 
     public var keepsMessage: Bool {
         switch self {
         case .done, .ignored: false
-        case .retry, .failed: true
+        case .retry, .held, .failed: true
         }
     }
 
     public var reason: String {
         switch self {
-        case .done(let reason), .ignored(let reason), .retry(let reason), .failed(let reason): reason
+        case .done(let reason), .ignored(let reason), .retry(let reason), .held(let reason), .failed(let reason): reason
         }
     }
 }

@@ -16,17 +16,21 @@ public struct SQSPoller: Sendable {
         public var waitTimeSeconds: Int
         /// How long one message may be worked on in one go (drains can take hours here).
         public var handlingTimeLimit: TimeInterval
-        /// When a message must come back later (a held refusal, an unfinished step): its new visibility.
+        /// When a message must come back later (an unfinished step, a failure): its new visibility.
         public var retryDelaySeconds: Int
+        /// When a message is held (a refusal, an untrustworthy world): its new visibility, long enough
+        /// that a lasting hold does not reach the queue's maxReceiveCount.
+        public var holdDelaySeconds: Int
 
         public init(queue: SQSQueueURL, concurrency: Int = 4, visibilityTimeoutSeconds: Int = 120, waitTimeSeconds: Int = 20,
-                    handlingTimeLimit: TimeInterval = 3 * 3600, retryDelaySeconds: Int = 60) {
+                    handlingTimeLimit: TimeInterval = 3 * 3600, retryDelaySeconds: Int = 60, holdDelaySeconds: Int = 300) {
             self.queue = queue
             self.concurrency = max(1, min(concurrency, 10))
             self.visibilityTimeoutSeconds = visibilityTimeoutSeconds
             self.waitTimeSeconds = waitTimeSeconds
             self.handlingTimeLimit = handlingTimeLimit
             self.retryDelaySeconds = retryDelaySeconds
+            self.holdDelaySeconds = holdDelaySeconds
         }
     }
 
@@ -103,7 +107,8 @@ public struct SQSPoller: Sendable {
         guard let outcome = report?.results.first?.outcome else { return }
         do {
             if outcome.keepsMessage {
-                try await sqs.changeMessageVisibility(queue: settings.queue, receiptHandle: message.receiptHandle, timeoutSeconds: settings.retryDelaySeconds)
+                let delay = if case .held = outcome { settings.holdDelaySeconds } else { settings.retryDelaySeconds }
+                try await sqs.changeMessageVisibility(queue: settings.queue, receiptHandle: message.receiptHandle, timeoutSeconds: delay)
             } else {
                 try await sqs.deleteMessage(queue: settings.queue, receiptHandle: message.receiptHandle)
             }

@@ -31,6 +31,9 @@ struct PollCommand: AsyncParsableCommand {
     @Option(help: "Messages handled at once (1-10).") var concurrency = 4
     @Option(help: "Visibility timeout kept on a message while it is handled, in seconds.") var visibilityTimeout = 120
     @Option(help: "Seconds before a message whose work must resume later comes back.") var retryDelay = 60
+    @Option(help: ArgumentHelp("Seconds before a held message (a refusal, an empty node list) is looked at again.",
+                               discussion: "Long, so a hold that lasts (a budget window, a Rancher outage) does not reach the queue's maxReceiveCount: 30 receives x 300 s = 2.5 h."))
+    var holdDelay = 300
     @Option(help: "Seconds between reconcile passes (hooks nobody handles, nodes of vanished instances); 0 turns them off.")
     var reconcileInterval = 300
     @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464). Off unless given.",
@@ -40,6 +43,9 @@ struct PollCommand: AsyncParsableCommand {
     func validate() throws {
         if let metricsAddress, PrometheusEndpoint.Address(parsing: metricsAddress) == nil {
             throw ValidationError("--metrics-address must be HOST:PORT (e.g. 127.0.0.1:9464), got \"\(metricsAddress)\"")
+        }
+        for (name, value) in [("--retry-delay", retryDelay), ("--hold-delay", holdDelay)] where !(0...43200).contains(value) {
+            throw ValidationError("\(name) must be between 0 and 43200 seconds (SQS's longest visibility timeout)")
         }
     }
 
@@ -57,7 +63,8 @@ struct PollCommand: AsyncParsableCommand {
             endpoint = try await PrometheusEndpoint.start(at: address, logger: wiring.logger) { await metrics.prometheusText() }
         }
         let settings = SQSPoller.Settings(queue: SQSQueueURL(queueURL), concurrency: concurrency,
-                                          visibilityTimeoutSeconds: visibilityTimeout, retryDelaySeconds: retryDelay)
+                                          visibilityTimeoutSeconds: visibilityTimeout, retryDelaySeconds: retryDelay,
+                                          holdDelaySeconds: holdDelay)
         let poller = SQSPoller(sqs: LiveSQSClient(sender: aws), processor: BatchProcessor(handler: handler), settings: settings, logger: wiring.logger)
         wiring.logger.info("polling", metadata: ["queue": "\(queueURL)", "concurrency": "\(concurrency)"])
         let handled = await poller.run(shouldStop: { stop.isRaised })

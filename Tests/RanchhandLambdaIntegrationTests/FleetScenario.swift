@@ -129,7 +129,8 @@ struct FleetScenario {
         let keeper = WaitingHookKeeper(world: world, autoScaling: autoScaling, timing: timing, logger: logger)
         let pollSettings = SQSPoller.Settings(queue: SQSQueueURL("unset"), concurrency: settings.concurrency,
                                               visibilityTimeoutSeconds: max(1, Int(Double(poll.visibilityTimeout) / f)), waitTimeSeconds: 1,
-                                              retryDelaySeconds: max(1, Int(Double(poll.retryDelay) / f)))
+                                              retryDelaySeconds: max(1, Int(Double(poll.retryDelay) / f)),
+                                              holdDelaySeconds: max(1, Int(Double(poll.holdDelay) / f)))
         return (handler, keeper, pollSettings, settings.reconcilePeriod)
     }
 }

@@ -13,8 +13,10 @@ public enum ScaleInResult: Sendable, Equatable {
     case completedForced(LifecycleActionResult, pods: [NamespacedName])
     /// Nothing to apply (a launch hook, an empty plan).
     case nothingToDo(String)
-    /// Work continues on the next delivery: a long drain, a held refusal.
+    /// Work continues on the next delivery: a long drain, a lease held by another deletion.
     case unfinished(String)
+    /// A hold step: a refusal, or a world that cannot be trusted. Re-examined later, not at once.
+    case held(String)
     case failed(String)
     /// The plan was to remove the node, but the safety rules refused when they were re-checked right
     /// before the deletion (another removal went first): the lifecycle action was completed with
@@ -121,7 +123,7 @@ public struct ScaleInExecutor: Sendable {
                     }
                 case .hold(let reason):
                     logger.critical("scale-in refused; hook held for an operator", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
-                    return .unfinished("held: \(reason)")
+                    return .held("\(reason)")
                 case .completeLifecycleAction(let action, let result):
                     try await complete(action, result)
                     metadata["duration_ms"] = "\(Int(timing.now().timeIntervalSince(started) * 1000))"
@@ -160,7 +162,7 @@ public struct ScaleInExecutor: Sendable {
         logger.critical("scale-in refused at the re-check before the deletion; the node stays", metadata: metadata.merging(["reason": "\(override.reason)"]) { $1 })
         switch outcome {
         case .completed(let result, _): return .refusedAtDeletion(result, reason: override.reason)
-        case .unfinished: return .refusedAtDeletion(nil, reason: override.reason)
+        case .held, .unfinished: return .refusedAtDeletion(nil, reason: override.reason)
         default: return outcome
         }
     }

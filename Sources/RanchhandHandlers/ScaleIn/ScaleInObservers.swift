@@ -31,6 +31,7 @@ public actor ScaleInMetrics: ScaleInObserver {
         case .nothingToDo: "nothing-to-do"
         case .finished: "finished"
         case .unfinished: "unfinished"
+        case .held: "held"
         case .failed: "failed"
         case .refusedAtDeletion(let result?, _): "refused-\(result.rawValue.lowercased())"
         case .refusedAtDeletion(nil, _): "refused-held"
@@ -73,7 +74,7 @@ public enum ScaleInAnnouncement {
         case .completedForced(let lifecycle, let pods):
             let names = pods.map(\.description).joined(separator: ", ")
             return ":warning: ranchhand removed \(subject) after MaxDrainWait with pods not evicted: \(names) (lifecycle action \(lifecycle.rawValue))"
-        case .unfinished(let why) where plan.verdict == .refuse:
+        case .held(let why):
             return ":rotating_light: ranchhand is holding the termination of \(subject): \(why). An operator must decide."
         case .failed(let why):
             return ":x: ranchhand scale-in of \(subject) failed: \(why)"

@@ -86,9 +86,10 @@ public struct ScaleInRecordHandler: EventRecordHandler {
         case .nothingToDo(let why): return .ignored(why)
         case .finished(let why): return .done(why)
         case .unfinished(let why): return .retry(why)
+        case .held(let why): return .held("held: \(why)")
         case .failed(let why): return .failed(why)
         case .refusedAtDeletion(let lifecycle?, let reason): return .done("refused at deletion (\(lifecycle.rawValue)): \(reason)")
-        case .refusedAtDeletion(nil, let reason): return .retry("held at deletion: \(reason)")
+        case .refusedAtDeletion(nil, let reason): return .held("held at deletion: \(reason)")
         }
     }
 
