@@ -77,7 +77,7 @@ struct LambdaCommand: AsyncParsableCommand {
         let aws: AWSRequestSender
         do {
             aws = try await wiring.aws()
-            handler = try await wiring.handler(aws: aws, keepsWaitingHooks: true)
+            handler = try await wiring.handler(aws: aws, keepsWaitingHooks: true, invisibleCluster: .holdHooks)
         } catch {
             await LambdaLoop.reportInitializationError("\(error)", api: api, logger: wiring.logger)
             await wiring.transport.shutdown()

@@ -53,7 +53,7 @@ struct PollCommand: AsyncParsableCommand {
         let wiring = try Wiring.make(options, label: "ranchhand.scale-in")
         let aws = try await wiring.aws()
         let metrics = metricsAddress.map { _ in ScaleInMetrics() }
-        let handler = try await wiring.handler(aws: aws, extraObservers: metrics.map { [$0] } ?? [])
+        let handler = try await wiring.handler(aws: aws, extraObservers: metrics.map { [$0] } ?? [], invisibleCluster: .holdHooks)
         let stop = ShutdownSignal.install()
         // One keeper and one reconcile timer for the process, beside the workers.
         let keeper = wiring.keeper(world: handler.world, autoScaling: LiveAutoScalingClient(sender: aws), aws: aws, cluster: try wiring.cluster().rawValue)

@@ -90,10 +90,10 @@ struct Wiring {
     /// `/metrics` counters). `keepsWaitingHooks`: heart-beat every waiting hook of the cluster's groups
     /// while a record is handled (Lambda; the poller runs one keeper for the process instead).
     func handler(aws: AWSRequestSender, gate: ClusterGate = ClusterGate(), extraObservers: [any ScaleInObserver] = [],
-                 keepsWaitingHooks: Bool = false) async throws -> ScaleInRecordHandler {
+                 keepsWaitingHooks: Bool = false, invisibleCluster: InvisibleCluster = .fail) async throws -> ScaleInRecordHandler {
         let cluster = try cluster()
         let rancher = try await rancher(aws: aws)
-        try await checkClusterIsVisible(cluster, rancher: rancher)
+        try await checkClusterIsVisible(cluster, rancher: rancher, otherwise: invisibleCluster)
         let autoScaling = LiveAutoScalingClient(sender: aws)
         let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: cluster,
                                      budgetWindow: TimeInterval(options.breakerWindow), groups: options.groupSelection(environment))
@@ -141,12 +141,29 @@ struct Wiring {
         return WaitingHookKeeper(world: world, autoScaling: autoScaling, timing: timing(), logger: logger, schedule: schedule)
     }
 
+    /// What start-up does about a cluster it cannot read.
+    enum InvisibleCluster {
+        /// A one-shot command refuses to start.
+        case fail
+        /// A service (Lambda, poll) starts anyway, loudly: it holds every hook (an empty node list is
+        /// never "not in the cluster") and keeps heart-beating them, where a crash loop would let them
+        /// expire undrained; a token fixed in SSM is read on the next 401 or cold start.
+        case holdHooks
+    }
+
     /// A mistyped cluster id, or a token that cannot see the cluster, lists no nodes: every
-    /// terminating instance would look like it is not in the cluster. Refuse to start instead.
-    func checkClusterIsVisible(_ cluster: RancherClusterID, rancher: some RancherClient) async throws {
-        guard try await rancher.cluster(id: cluster) != nil else {
-            throw WiringError("Rancher cluster \(cluster) does not exist or this token cannot read it: check --cluster-id and the token's cluster role")
+    /// terminating instance would look like it is not in the cluster.
+    func checkClusterIsVisible(_ cluster: RancherClusterID, rancher: some RancherClient, otherwise: InvisibleCluster) async throws {
+        let problem: String
+        do {
+            guard try await rancher.cluster(id: cluster) == nil else { return }
+            problem = "Rancher cluster \(cluster) does not exist or this token cannot read it: check --cluster-id and the token's cluster role"
+        } catch {
+            if otherwise == .fail { throw error }
+            problem = "reading Rancher cluster \(cluster) failed: \(error)"
         }
+        if otherwise == .fail { throw WiringError(problem) }
+        logger.critical("\(problem); starting anyway: every terminating instance's hook is held and heart-beaten until the cluster can be read")
     }
 }
 

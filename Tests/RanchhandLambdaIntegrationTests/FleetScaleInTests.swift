@@ -15,15 +15,10 @@ extension FleetScenarios {
     @Suite("Fleet scale-in (moto, sandbox, stack settings ×60)", .serialized)
     struct FleetScaleInTests {
         @Test func fiftyOfHundredSixtyWorkersLeaveTogetherWithNoHookLostAndNoUndrainedDeletion() async throws {
-            let logger: Logger = {
-                var logger = Logger(label: "test.fleet")
-                logger.logLevel = .warning
-                return logger
-            }()
             let groups = [ScaleInFleet.GroupSpec(suffix: "a", size: 54), ScaleInFleet.GroupSpec(suffix: "b", size: 53),
                           ScaleInFleet.GroupSpec(suffix: "c", size: 53)]
             let nodeNames = (0..<160).map { "worker-\($0)" }
-            let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 13, failing: 0.25, logger: logger)
+            let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 13, failing: 0.25, label: "test.fleet")
             defer { Task { await scenario.sandbox.stop() } }
             let created = try await scenario.fleet.create(scenario.name, groups: groups, heartbeatTimeout: Int(scenario.settings.heartbeatTimeout))
             let instances = created.groups.flatMap(\.instanceIds)
@@ -59,57 +54,6 @@ extension FleetScenarios {
             let offsets = deletions.map { Int($0.at.timeIntervalSince(started)) }.sorted()
             print("fleet scale-in: 50 of 160 workers, concurrency \(scenario.settings.concurrency): \(Int(elapsed)) s (bound \(Int(bound)) s), "
                   + "\(deletions.count) deletions (at \(offsets.first ?? 0)-\(offsets.last ?? 0) s), \(timedOut.count) hooks timed out")
-        }
-
-        @Test func hooksWhoseEventsWereLostAndNodesOfVanishedInstancesAreReconciledWithinTwoPeriods() async throws {
-            let logger: Logger = {
-                var logger = Logger(label: "test.fleet.reconcile")
-                logger.logLevel = .warning
-                return logger
-            }()
-            let nodeNames = (0..<20).map { "worker-\($0)" }
-            let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 29, failing: 0.25, logger: logger)
-            defer { Task { await scenario.sandbox.stop() } }
-            let created = try await scenario.fleet.create(scenario.name, groups: [ScaleInFleet.GroupSpec(suffix: "a", size: 20)],
-                                                          heartbeatTimeout: Int(scenario.settings.heartbeatTimeout))
-            let instances = created.groups[0].instanceIds
-            let world = scenario.sandbox.world
-            for (index, instance) in instances.enumerated() {
-                _ = await world.addNode(SandboxNodeSpec(name: nodeNames[index], roles: .worker, ipAddress: "10.7.0.\(index + 10)", instanceID: instance),
-                                        to: scenario.cluster)
-                await world.addPod(SandboxPod(name: "web-\(index)-y1", nodeName: nodeNames[index], labels: ["app": "web"]), in: scenario.cluster)
-            }
-            // Three nodes whose instances are long gone from EC2, their kubelets silent.
-            for index in 0..<3 {
-                _ = await world.addNode(SandboxNodeSpec(name: "ghost-\(index)", roles: .worker, ipAddress: "10.7.1.\(index + 10)",
-                                                        instanceID: "i-0dead00000000000\(index)", ready: false), to: scenario.cluster)
-            }
-            // Five terminations whose events nobody receives (console terminations, dead-lettered messages).
-            let victims = Array(instances.prefix(5))
-            try await scenario.fleet.terminate(victims)
-            let (handler, keeper, _, reconcileEvery) = try scenario.handler()
-            let started = Date()
-            // poll's own background work: the hook keeper and the reconcile timer.
-            let background = Task { await PollCommand.background(keeper: keeper, handler: handler, every: .milliseconds(Int64(reconcileEvery * 1000)), logger: logger) }
-            let (options, _) = try FleetScenario.toolDefaults()
-            let window = Double(options.reconcileTakeOverAfter) / FleetScenario.factor + 3 * reconcileEvery + scenario.settings.drainTimeout
-            let fleet = scenario.fleet
-            let done = try await FleetScenario.eventually(timeout: .seconds(Int64(window))) {
-                let states = try await fleet.states(groups: [created.groups[0].group], instanceIDs: victims)
-                let ghosts = await world.nodes(in: scenario.cluster).filter { $0.nodeName.hasPrefix("ghost-") }
-                return victims.allSatisfy { states.ec2[$0] == "terminated" } && ghosts.isEmpty
-            }
-            background.cancel()
-            await background.value
-
-            #expect(done, "after \(Int(Date().timeIntervalSince(started))) s some hooks were still stuck or ghosts left")
-            let deletions = await world.deletionLog
-            let victimNames = Set(victims.map { nodeNames[instances.firstIndex(of: $0)!] })
-            #expect(Set(deletions.map(\.nodeName)) == victimNames.union(["ghost-0", "ghost-1", "ghost-2"]), "\(deletions.map(\.nodeName))")
-            let undrained = deletions.filter { victimNames.contains($0.nodeName) && !$0.podsBound.isEmpty }
-            #expect(undrained.isEmpty, "taken-over hooks are drained like any other: \(undrained)")
-            let timedOut = try await MotoLifecycleStats.read().timedOut.filter { victims.contains($0.instanceId) }
-            #expect(timedOut.isEmpty, "hooks that timed out: \(timedOut)")
         }
     }
 }

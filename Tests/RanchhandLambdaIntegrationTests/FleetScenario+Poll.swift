@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import RanchhandClients
-import RanchhandEvents
 import RanchhandHandlers
 import RanchhandHTTP
 import RanchhandLambda
@@ -11,9 +10,9 @@ import RanchhandTestSupport
 extension FleetScenario {
     /// `poll` as deployed, compressed: its receive loop on `queue` and its background work (the hook
     /// keeper and the reconcile timer), until `done` holds or `timeout` passes. True when done.
-    func poll(queue: String, observers: [any ScaleInObserver] = [], timeout: Duration,
+    func poll(queue: String, timeout: Duration,
               until done: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
-        let (handler, keeper, pollSettings, reconcileEvery) = try handler(observers: observers)
+        let (handler, keeper, pollSettings, reconcileEvery) = try handler()
         var settings = pollSettings
         settings.queue = SQSQueueURL(queue)
         let poller = SQSPoller(sqs: LiveSQSClient(sender: aws), processor: BatchProcessor(handler: handler), settings: settings, logger: logger)
@@ -45,18 +44,5 @@ extension FleetScenario {
             let states = try await fleet.states(groups: groups, instanceIDs: victims)
             return victims.allSatisfy { states.ec2[$0] == "terminated" }
         }
-    }
-}
-
-/// Every scale-in result the handler reports, for the assertions an operator's alert would make.
-actor FleetResults: ScaleInObserver {
-    private(set) var all: [(instance: String, plan: ScaleInPlan, result: ScaleInResult, text: String?)] = []
-
-    nonisolated func scaleIn(_ event: LifecycleActionNotification, plan: ScaleInPlan, result: ScaleInResult) async {
-        await record(event.instanceID.rawValue, plan, result, ScaleInAnnouncement.text(event, plan: plan, result: result))
-    }
-
-    private func record(_ instance: String, _ plan: ScaleInPlan, _ result: ScaleInResult, _ text: String?) {
-        all.append((instance, plan, result, text))
     }
 }

@@ -30,16 +30,20 @@ struct FleetScenario {
     let fleet: ScaleInFleet
     let name: String
     let leaseTable: String
+    /// The Rancher token's SSM SecureString (the deployed function reads it; poll re-reads it on a 401).
+    let tokenParameter: String
+    /// The handler's log in poll mode (JSON lines at warning and above), and its logger.
+    let log: FleetLog
     let logger: Logger
 
     /// Drains: lognormal with median 6 min and p95 20 min, at most 25 min, before compression;
     /// `failing` of them end Drained=False (their pods stay bound).
     static func drainScripts(_ nodeNames: [String], seed: UInt64, failing: Double) -> [String: SandboxDrainScript] {
         var random = SandboxRandom(seed: seed)
-        let mu = log(360.0), sigma = (log(1200.0) - log(360.0)) / 1.645
+        let mu = Foundation.log(360.0), sigma = (Foundation.log(1200.0) - Foundation.log(360.0)) / 1.645
         var scripts: [String: SandboxDrainScript] = [:]
         for name in nodeNames {
-            let gaussian = sqrt(-2 * log(max(random.unit(), 1e-12))) * cos(2 * .pi * random.unit())
+            let gaussian = sqrt(-2 * Foundation.log(max(random.unit(), 1e-12))) * cos(2 * .pi * random.unit())
             let seconds = min(exp(mu + sigma * gaussian), 1500) / factor
             let fails = random.unit() < failing
             scripts[name] = SandboxDrainScript(
@@ -50,10 +54,10 @@ struct FleetScenario {
     }
 
     /// `https`: the sandbox's Rancher also on HTTPS (its own CA), for a function configured as deployed.
-    /// `tokenParameter`: the Rancher token lives in this SSM SecureString and is re-read on a 401, as
-    /// the deployed wiring does.
-    static func start(nodeNames: [String], seed: UInt64, failing: Double, https: Bool = false, tokenParameter: String? = nil,
-                      logger: Logger) async throws -> FleetScenario {
+    /// The Rancher token lives in an SSM SecureString and is re-read on a 401, as the deployed wiring does.
+    static func start(nodeNames: [String], seed: UInt64, failing: Double, https: Bool = false, label: String) async throws -> FleetScenario {
+        let log = FleetLog()
+        let logger = log.logger(label)
         let settings = try StackSettings.deployed().compressed(by: factor)
         let scripts = drainScripts(nodeNames, seed: seed, failing: failing)
         var configuration = SandboxConfiguration()
@@ -66,21 +70,22 @@ struct FleetScenario {
         let cluster = RancherClusterID("c-\(UUID().uuidString.prefix(5).lowercased())")
         _ = await sandbox.world.addCluster(id: cluster, name: "fleet-\(cluster)", distro: .rke1)
         let aws = try await AWSTestContext.motoSender(logger: logger)
-        var reread: (@Sendable () async throws(ClientError) -> String)?
-        if let tokenParameter {
-            try await AWSTestContext.seed().parameters([Seed.Parameter(name: tokenParameter, type: "SecureString", value: sandbox.apiToken)])
-            let ssm = LiveSSMClient(sender: aws)
-            reread = { () async throws(ClientError) -> String in try await ssm.getParameter(tokenParameter, decrypt: true).value }
+        let name = "fleet\(UUID().uuidString.prefix(6).lowercased())"
+        let tokenParameter = "/ranchhand/\(name)/scale-in/rancher-token"
+        try await AWSTestContext.seed().parameters([Seed.Parameter(name: tokenParameter, type: "SecureString", value: sandbox.apiToken)])
+        let ssm = LiveSSMClient(sender: aws)
+        let reread: @Sendable () async throws(ClientError) -> String = { () async throws(ClientError) -> String in
+            try await ssm.getParameter(tokenParameter, decrypt: true).value
         }
         let rancher = LiveRancherClient(configuration: RancherConfiguration(baseURL: sandbox.httpURL!, token: RancherAPIToken(sandbox.apiToken),
                                                                           retryPolicy: AWSTestContext.fastRetries, tokenReread: reread),
                                         transport: AWSTestContext.transport, logger: logger)
         let endpoint = try await MotoServer.shared.endpoints().moto
-        let name = "fleet\(UUID().uuidString.prefix(6).lowercased())"
         let leaseTable = "ranchhand-\(name)-scale-in-lease"
         try await AWSTestContext.seed().leaseTable(leaseTable)
         return FleetScenario(settings: settings, sandbox: sandbox, cluster: cluster, aws: aws,
-                             rancher: rancher, fleet: ScaleInFleet(endpoint: endpoint), name: name, leaseTable: leaseTable, logger: logger)
+                             rancher: rancher, fleet: ScaleInFleet(endpoint: endpoint), name: name, leaseTable: leaseTable,
+                             tokenParameter: tokenParameter, log: log, logger: logger)
     }
 
     /// Each instance a Ready worker (`names[i]`) running one web pod, plus three etcd/control-plane
@@ -105,7 +110,7 @@ struct FleetScenario {
     }
 
     /// The handler and its background work exactly as `poll` wires them, compressed.
-    func handler(observers: [any ScaleInObserver] = []) throws -> (handler: ScaleInRecordHandler, keeper: WaitingHookKeeper, settings: SQSPoller.Settings, reconcileEvery: Double) {
+    func handler() throws -> (handler: ScaleInRecordHandler, keeper: WaitingHookKeeper, settings: SQSPoller.Settings, reconcileEvery: Double) {
         let (options, poll) = try Self.toolDefaults()
         let f = Self.factor
         var policy = options.policy
@@ -123,7 +128,7 @@ struct FleetScenario {
                                   duration: .milliseconds(Int64(60_000 / f)), timing: timing, logger: logger)
         let executor = ScaleInExecutor(rancher: rancher, kubernetes: kubernetes, autoScaling: autoScaling, world: world, policy: policy,
                                        lease: lease, timing: timing, logger: logger)
-        let handler = ScaleInRecordHandler(world: world, executor: executor, policy: policy, observers: observers,
+        let handler = ScaleInRecordHandler(world: world, executor: executor, policy: policy,
                                            reconcile: ReconcileSettings(takeOverAfter: Double(options.reconcileTakeOverAfter) / f,
                                                                         concurrency: options.reconcileConcurrency))
         let keeper = WaitingHookKeeper(world: world, autoScaling: autoScaling, timing: timing, logger: logger)

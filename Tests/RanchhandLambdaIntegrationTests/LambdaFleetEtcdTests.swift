@@ -15,10 +15,8 @@ extension FleetScenarios {
     @Suite("Two of three etcd members in Lambda mode (RIE, emulated SQS mapping, stack settings ×60)", .serialized)
     struct LambdaFleetEtcdTests {
         @Test func twoOfThreeEtcdMembersLeavingTogetherRemoveOneAndRetainTheOther() async throws {
-            var logger = Logger(label: "test.fleet.etcd")
-            logger.logLevel = .warning
             let etcdNames = ["etcd-a", "etcd-b", "etcd-c"], workerNames = (0..<6).map { "worker-\($0)" }
-            let scenario = try await FleetScenario.start(nodeNames: etcdNames + workerNames, seed: 23, failing: 0, https: true, logger: logger)
+            let scenario = try await FleetScenario.start(nodeNames: etcdNames + workerNames, seed: 23, failing: 0, https: true, label: "test.fleet.etcd")
             defer { Task { await scenario.sandbox.stop() } }
             let settings = scenario.settings
             let created = try await scenario.fleet.create(

@@ -20,10 +20,8 @@ extension FleetScenarios {
     @Suite("Fleet scale-in in Lambda mode (RIE, emulated SQS mapping, stack settings ×60)", .serialized)
     struct LambdaFleetScaleInTests {
         @Test func fiftyOfHundredSixtyWorkersThroughTheMappingWithNoHookLostAndNoUndrainedDeletion() async throws {
-            var logger = Logger(label: "test.fleet.lambda")
-            logger.logLevel = .warning
             let nodeNames = (0..<160).map { "worker-\($0)" }
-            let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 17, failing: 0.25, https: true, logger: logger)
+            let scenario = try await FleetScenario.start(nodeNames: nodeNames, seed: 17, failing: 0.25, https: true, label: "test.fleet.lambda")
             defer { Task { await scenario.sandbox.stop() } }
             let settings = scenario.settings
             let created = try await scenario.fleet.create(
@@ -113,9 +111,9 @@ struct LambdaFunction {
         ])
         #expect(rendered.contains("--lease-table \(scenario.leaseTable)"), "the scenario's lease table is the template's: \(rendered)")
         let prefix = "/ranchhand/\(scenario.name)/scale-in/"
+        #expect(scenario.tokenParameter == prefix + "rancher-token", "the token where the template puts it")
         try await AWSTestContext.seed().parameters([
             Seed.Parameter(name: prefix + "options", value: rendered),
-            Seed.Parameter(name: prefix + "rancher-token", type: "SecureString", value: scenario.sandbox.apiToken),
         ])
         let packaged = LambdaPackages.directory != nil
         let handler = packaged ? try LambdaPackages.unpack("ranchhand-scale-in") : URL(fileURLWithPath: LambdaBinaries.debug("ranchhand-scale-in"))
