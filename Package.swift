@@ -131,7 +131,14 @@ let package = Package(
         .testTarget(name: "RanchhandHandlersTests", dependencies: ["RanchhandHandlers"]),
         .testTarget(
             name: "RanchhandScaleInIntegrationTests",
-            dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "RanchhandSandbox", "RanchhandTestSupport", "ranchhand-scale-in"]
+            dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandLambda", "RanchhandSandbox", "RanchhandTestSupport", "ranchhand-scale-in",
+                           "lease-drill"]
+        ),
+        // The cross-process lease test's second process (Tests/LeaseDrill/main.swift).
+        .executableTarget(
+            name: "lease-drill",
+            dependencies: ["RanchhandClients", "RanchhandHandlers", "RanchhandHTTP", "RanchhandTestSupport", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/LeaseDrill"
         ),
         .testTarget(name: "RanchhandEventsTests", dependencies: ["RanchhandEvents"]),
         .testTarget(name: "RanchhandLambdaTests", dependencies: ["RanchhandLambda"]),

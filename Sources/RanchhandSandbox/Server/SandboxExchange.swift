@@ -1,3 +1,4 @@
+import Foundation
 import RanchhandEvents
 
 /// A request as the fake servers see it, detached from the HTTP library.
@@ -109,6 +110,10 @@ public struct RecordedRequest: Sendable {
     public var scheme: String
     /// The status sent back, or nil if the connection was dropped.
     public var status: Int?
+    /// Wall-clock times the request came in and its answer was ready (nil if it was dropped): the
+    /// intervals a test checks for overlap, across processes that share no clock but this one.
+    public var receivedAt: Date
+    public var answeredAt: Date?
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
     public func queryValue(_ name: String) -> String? { query.first { $0.name == name }?.value }

@@ -1,3 +1,4 @@
+import Foundation
 import RanchhandClients
 import RanchhandEvents
 
@@ -19,7 +20,7 @@ struct SandboxRouter: Sendable {
     func handle(_ request: SandboxRequest, scheme: String) async -> Outcome {
         let index = await log.append(request, scheme: scheme)
         let outcome = await respond(request)
-        if case .reply(let reply) = outcome { await log.setStatus(reply.status, at: index) }
+        if case .reply(let reply) = outcome { await log.answered(reply.status, at: index) }
         return outcome
     }
 
@@ -118,12 +119,14 @@ actor RequestLog {
 
     func append(_ request: SandboxRequest, scheme: String) -> Int {
         entries.append(RecordedRequest(method: request.method, path: request.path, query: request.query, headers: request.headers,
-                                       body: request.body, scheme: scheme, status: nil))
+                                       body: request.body, scheme: scheme, status: nil, receivedAt: Date(), answeredAt: nil))
         return entries.count - 1
     }
 
-    func setStatus(_ status: Int, at index: Int) {
-        if entries.indices.contains(index) { entries[index].status = status }
+    func answered(_ status: Int, at index: Int) {
+        guard entries.indices.contains(index) else { return }
+        entries[index].status = status
+        entries[index].answeredAt = Date()
     }
 
     func all() -> [RecordedRequest] { entries }
