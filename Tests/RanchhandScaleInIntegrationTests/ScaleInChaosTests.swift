@@ -68,7 +68,7 @@ import Testing
         let sqs = Self.sender(proxyServer.url, timeout: .milliseconds(1500))
         let poller = SQSPoller(sqs: LiveSQSClient(sender: sqs), processor: BatchProcessor(handler: recorder),
                                settings: SQSPoller.Settings(queue: SQSQueueURL(created.queueUrl), concurrency: 10, visibilityTimeoutSeconds: 6,
-                                                            waitTimeSeconds: 1, retryDelaySeconds: 0),
+                                                            waitTimeSeconds: 1, retryDelaySeconds: 0, holdDelaySeconds: 0),
                                logger: quiet, sleep: { try await Task.sleep(for: $0 / 3) })  // back-offs and visibility extensions, 3× faster
         let allGroups = created.groups.map(\.group)
         let giveUp = ContinuousClock.now + .seconds(150)
@@ -178,7 +178,9 @@ import Testing
                                                 requestTimeout: timeouts.rancher, retryPolicy: AWSTestContext.fastRetries),
             transport: AWSTestContext.transport, logger: logger)
         let autoScaling = LiveAutoScalingClient(sender: aws)
-        let policy = ScaleInPolicy(drain: DrainOptions(timeout: 60))
+        // 100 of 127 nodes on purpose: the budget would hold most of them (it has its own fleet scenario).
+        var policy = ScaleInPolicy(drain: DrainOptions(timeout: 60))
+        policy.budget.maximumShare = 1
         let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: harness.cluster, budgetWindow: 1800)
         let kubernetes = LiveKubernetesClient(configuration: .throughRancher(rancher.configuration, cluster: harness.cluster, trust: .systemRoots),
                                               transport: AWSTestContext.transport)

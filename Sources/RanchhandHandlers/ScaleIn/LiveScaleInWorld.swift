@@ -4,7 +4,7 @@ import RanchhandEvents
 
 /// Reads the world through the clients: the cluster's Rancher nodes (all pages, re-matched
 /// client-side by the client), the instance's addresses from EC2, the group's retention policy and
-/// hook timeouts, the groups' recent terminations for the scale-in budget, and — for a cluster-api
+/// hook timeouts, the recent terminations of the cluster's groups for the scale-in budget, and — for a cluster-api
 /// cluster whose node mirror does not name its Machine — the cluster's Machines.
 public struct LiveScaleInWorld: ScaleInWorld {
     public let rancher: any RancherClient
@@ -32,7 +32,10 @@ public struct LiveScaleInWorld: ScaleInWorld {
         let instances = try await ec2.describeInstances(DescribeInstancesRequest(instanceIDs: [event.instanceID]))
         let group = try await autoScaling.describeAutoScalingGroups([event.groupName]).first
         let hooks = try await autoScaling.describeLifecycleHooks(event.groupName)
-        let activities = try await autoScaling.describeScalingActivities(event.groupName, maximum: 100)
+        var activities: [ScalingActivity] = []
+        for name in try await budgetGroups(with: event.groupName) {
+            activities += try await autoScaling.describeScalingActivities(name, maximum: 100)
+        }
         var snapshot = ClusterSnapshot(
             rancherNodes: nodes,
             instances: instances.map { InstanceAddress(instanceId: $0.instanceID, privateIpAddress: $0.privateIPv4, privateDnsName: $0.privateDNSName) },
@@ -44,6 +47,16 @@ public struct LiveScaleInWorld: ScaleInWorld {
             snapshot.machines = try await machines(of: cluster)
         }
         return snapshot
+    }
+
+    /// The groups whose recent terminations count against the budget: the budget is the cluster's, so
+    /// every selected group's (a burst spread over several groups is one burst), the event's own too.
+    func budgetGroups(with own: AutoScalingGroupName) async throws(ClientError) -> [AutoScalingGroupName] {
+        var names = Set(groupSelection.names + [own])
+        if groupSelection.prefix != nil {
+            for group in try await autoScaling.describeAutoScalingGroups([]) where groupSelection.contains(group.name) { names.insert(group.name) }
+        }
+        return names.sorted { $0.rawValue < $1.rawValue }
     }
 
     /// The Machines of a cluster-api cluster, from its provisioning namespace, selected by the
