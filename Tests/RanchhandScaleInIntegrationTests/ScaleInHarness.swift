@@ -71,8 +71,10 @@ struct ScaleInHarness {
                   logger: logger)
     }
 
-    /// Runs a poller on `queue` until `done` holds (or `timeout`); returns whether it held.
-    func pollUntil(queue: String, handler: ScaleInRecordHandler, timeout: Duration = .seconds(30),
+    /// Runs a poller on `queue` until `done` holds (or `timeout`); returns whether it held. The default
+    /// is a wait, not a bound: on CI's loaded 2 cores one hook's cordon, drain, eviction and removal
+    /// took 16 s after its harness took most of a minute to start.
+    func pollUntil(queue: String, handler: ScaleInRecordHandler, timeout: Duration = .seconds(90),
                    _ done: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
         let poller = poller(queue: queue, handler: handler)
         let running = Task { await poller.run(shouldStop: { (try? await done()) == true }) }
