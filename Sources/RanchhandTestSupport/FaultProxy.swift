@@ -47,6 +47,8 @@ public struct FaultProxy: Sendable {
         public static func answer(_ status: Int, _ body: String, headers: [String: String]? = nil) -> Fault {
             Fault(status: status, body: body, headers: headers)
         }
+        /// Forward after holding the request `milliseconds`: a slow API.
+        public static func delay(milliseconds: Int) -> Fault { Fault(latencyMs: milliseconds) }
         /// Close the connection without answering; `afterForwarding`: the request reached the server first.
         public static func drop(afterForwarding: Bool = false) -> Fault { Fault(drop: true, forward: afterForwarding) }
     }

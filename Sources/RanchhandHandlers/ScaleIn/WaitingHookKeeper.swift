@@ -56,9 +56,25 @@ public struct WaitingHookKeeper: Sendable {
         return min(cap, .milliseconds(Int64(shortest) * 1000 / 3))
     }
 
+    /// Heartbeats in flight at once: a tick over fifty hooks must end well inside its interval on a
+    /// slow API, and Auto Scaling throttles an account past a few calls per second.
+    public static let concurrentHeartbeats = 4
+
+    /// `due` starting at a different hook each tick — the start advances by the golden ratio of the
+    /// list per tick number, which spreads starts evenly — so ticks cut short (an invocation
+    /// handing back, a slow API) do not spend themselves on the same first hooks while the last
+    /// ones expire.
+    public static func rotated(_ due: [LifecycleActionReference], tick: Int) -> [LifecycleActionReference] {
+        guard due.count > 1 else { return due }
+        let fraction = (Double(tick.magnitude % 1_000_003) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1)
+        let start = min(due.count - 1, Int(fraction * Double(due.count)))
+        return Array(due[start...] + due[..<start])
+    }
+
     /// One tick: reads the groups and heart-beats each waiting hook. Returns the groups read (for
     /// the next interval) and how many heartbeats AWS accepted.
     public func tick() async -> (groups: [FleetGroup], beats: Int) {
+        let started = timing.now()
         let groups: [FleetGroup]
         do {
             groups = try await world.groups()
@@ -66,20 +82,52 @@ public struct WaitingHookKeeper: Sendable {
             logger.warning("could not list the groups' waiting hooks; heartbeats retried next tick", metadata: ["error": "\(error)"])
             return ([], 0)
         }
-        var beats = 0
-        // Cancelled when the work it keeps alive returns: the invocation must not wait for the rest.
-        for action in Self.due(groups, now: timing.now()) where !Task.isCancelled {
-            do {
-                try await autoScaling.recordLifecycleActionHeartbeat(action)
-                beats += 1
-            } catch where error.isNoActiveLifecycleAction {
-                continue
-            } catch {
+        // Numbered by the wall clock, so every process and invocation agrees on where a tick starts.
+        let number = Int(started.timeIntervalSince1970 / max(0.001, timing.heartbeatInterval.seconds))
+        let due = Self.rotated(Self.due(groups, now: started), tick: number)
+        let beats = await heartbeat(due)
+        let took = timing.now().timeIntervalSince(started)
+        if took > timing.heartbeatInterval.seconds {
+            logger.warning("heart-beating the waiting hooks took longer than the heartbeat interval", metadata: [
+                "hooks": "\(due.count)", "seconds": "\(Int(took.rounded()))", "interval_seconds": "\(Int(timing.heartbeatInterval.seconds))",
+            ])
+        } else if beats > 0 {
+            logger.debug("waiting hooks heart-beaten", metadata: ["count": "\(beats)"])
+        }
+        return (groups, beats)
+    }
+
+    /// Heart-beats `actions`, `concurrentHeartbeats` at a time; stops starting new ones once
+    /// cancelled (the work it keeps alive returned: the invocation must not wait for the rest).
+    private func heartbeat(_ actions: [LifecycleActionReference]) async -> Int {
+        await withTaskGroup(of: Bool.self) { group in
+            var pending = actions[...]
+            for _ in 0..<Self.concurrentHeartbeats {
+                guard let action = pending.popFirst() else { break }
+                group.addTask { await beat(action) }
+            }
+            var beats = 0
+            for await accepted in group {
+                if accepted { beats += 1 }
+                if !Task.isCancelled, let action = pending.popFirst() { group.addTask { await beat(action) } }
+            }
+            return beats
+        }
+    }
+
+    private func beat(_ action: LifecycleActionReference) async -> Bool {
+        do {
+            try await autoScaling.recordLifecycleActionHeartbeat(action)
+            return true
+        } catch where error.isNoActiveLifecycleAction {
+            return false
+        } catch {
+            // A call cut off because the invocation ended is not a failure worth a warning.
+            if !Task.isCancelled {
                 logger.warning("heartbeat of a waiting hook failed", metadata: ["instance_id": "\(action.instanceID)", "error": "\(error)"])
             }
+            return false
         }
-        if beats > 0 { logger.debug("waiting hooks heart-beaten", metadata: ["count": "\(beats)"]) }
-        return (groups, beats)
     }
 
     /// Ticks until cancelled — with a shared schedule only the ticks this process takes, checking
