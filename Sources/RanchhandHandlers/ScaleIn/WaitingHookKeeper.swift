@@ -7,7 +7,10 @@ import RanchhandEvents
 /// hand — so hooks queued behind long drains do not expire and terminate their instances undrained.
 /// AWS exposes no last-heartbeat time, so each tick heart-beats every waiting hook by instance id,
 /// read from the world (a restart or a cold Lambda forgets nothing), at most HeartbeatTimeout/3
-/// apart; a hook past start + GlobalTimeout cannot be extended and is left alone.
+/// apart; a hook past start + GlobalTimeout cannot be extended and is left alone. A tick beats
+/// `concurrentHeartbeats` hooks at a time, one refused or slow heartbeat holding up no other, and
+/// starts at a different hook each tick (`rotated`): in Lambda the keeper runs only while a record
+/// is handled, so a tick is often cut short, and every hook must still lead one of them soon.
 public struct WaitingHookKeeper: Sendable {
     /// One tick per interval for the whole cluster, however many invocations and pollers run: a
     /// tick is taken like a lease (`name` in `store`) for the interval, and whoever fails to take it
@@ -61,13 +64,15 @@ public struct WaitingHookKeeper: Sendable {
     public static let concurrentHeartbeats = 4
 
     /// `due` starting at a different hook each tick — the start advances by the golden ratio of the
-    /// list per tick number, which spreads starts evenly — so ticks cut short (an invocation
-    /// handing back, a slow API) do not spend themselves on the same first hooks while the last
-    /// ones expire.
+    /// list per tick number, which spreads any run of consecutive starts evenly over the list — so
+    /// ticks cut short (an invocation handing back, a slow API) do not spend themselves on the same
+    /// first hooks while the last ones expire.
     public static func rotated(_ due: [LifecycleActionReference], tick: Int) -> [LifecycleActionReference] {
         guard due.count > 1 else { return due }
-        let fraction = (Double(tick.magnitude % 1_000_003) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1)
-        let start = min(due.count - 1, Int(fraction * Double(due.count)))
+        // tick × (φ − 1) modulo 1 in 64-bit fixed point, exact for every tick (a Double loses the
+        // step between consecutive ticks past 2^53).
+        let fraction = UInt64(truncatingIfNeeded: tick) &* 0x9E37_79B9_7F4A_7C15
+        let start = Int(fraction.multipliedFullWidth(by: UInt64(due.count)).high)
         return Array(due[start...] + due[..<start])
     }
 
@@ -82,7 +87,8 @@ public struct WaitingHookKeeper: Sendable {
             logger.warning("could not list the groups' waiting hooks; heartbeats retried next tick", metadata: ["error": "\(error)"])
             return ([], 0)
         }
-        // Numbered by the wall clock, so every process and invocation agrees on where a tick starts.
+        // Numbered by the clock, not by a counter: a fresh Lambda invocation remembers nothing, and
+        // a counter restarting at zero in each would begin every tick at the same hook.
         let number = Int(started.timeIntervalSince1970 / max(0.001, timing.heartbeatInterval.seconds))
         let due = Self.rotated(Self.due(groups, now: started), tick: number)
         let beats = await heartbeat(due)
