@@ -9,51 +9,117 @@ import Testing
 
 /// The hook keeper as Lambda runs it: only while a record is handled, so its ticks are cut short
 /// whenever an invocation hands its record back. moto with the lifecycle extension (which counts
-/// each instance's heartbeats), reached through the fault proxy, which slows this group's
-/// heartbeats to 300 ms each — a loaded API; the sandbox's Rancher is never asked. Found by the Lambda fleet scenario on CI: ticks that
-/// always started at the same first hooks let the last ones of the list expire.
+/// each instance's heartbeats), reached through the fault proxy, which slows this test's heartbeats
+/// (a loaded API) or refuses one hook's; the sandbox's Rancher is only the world's cluster read.
+/// Found by the Lambda fleet scenario on CI: ticks that always started at the same first hooks let
+/// the last ones of the list expire.
 @Suite struct WaitingHookKeeperBurstTests {
+    /// Sixteen invocations, each handing back once its keeper has had eight heartbeats accepted —
+    /// counted, not timed, so a loaded machine cuts the same ticks short. Each tick is numbered
+    /// from an injected clock one interval apart. Without rotation every tick reaches the same
+    /// first eight to twelve of the 32 hooks; with it, sixteen starts leave no gap wider than three.
     @Test func keeperCutShortEveryBurstStillReachesEveryWaitingHook() async throws {
-        let harness = try await ScaleInHarness.start()
-        defer { Task { await harness.sandbox.stop() } }
-        let endpoints = try await MotoServer.shared.endpoints()
-        let fleet = ScaleInFleet(endpoint: endpoints.moto)
-        let name = MotoServer.uniqueName("keeper")
-        let created = try await fleet.create(name, groups: [ScaleInFleet.GroupSpec(suffix: "a", size: 16)])
-        let group = created.groups[0]
-        try await fleet.terminate(group.instanceIds)
-        let proxy = FaultProxy(url: endpoints.faultProxy, transport: AWSTestContext.transport)
-        try await proxy.add([FaultProxy.Rule(match: .init(action: "RecordLifecycleActionHeartbeat", bodyContains: group.group),
-                                             fault: .delay(milliseconds: 300))])
-        let aws = AWSTestContext.sender(endpoint: endpoints.faultProxy)
-        let autoScaling = LiveAutoScalingClient(sender: aws)
-        let world = LiveScaleInWorld(rancher: harness.rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling,
-                                     cluster: harness.cluster, budgetWindow: 1800,
-                                     groups: GroupSelection(names: [AutoScalingGroupName(group.group)]))
-        let keeper = WaitingHookKeeper(world: world, autoScaling: autoScaling,
-                                       timing: ScaleInTiming(heartbeatInterval: .seconds(1), pollInterval: .milliseconds(100)),
-                                       logger: Logger(label: "test.keeper"))
-        // Ten invocations, each handing its record back after 0.7 s, one a second: about one tick
-        // each, long enough for a few of the sixteen heartbeats.
-        for _ in 0..<10 {
-            _ = await keeper.whileRunning { try? await Task.sleep(for: .milliseconds(700)) }
-            try await Task.sleep(for: .milliseconds(400))
+        let setup = try await KeeperSetup.start(hooks: 32, faultFor: { group, _ in
+            [FaultProxy.Rule(match: .init(action: "RecordLifecycleActionHeartbeat", bodyContains: group), fault: .delay(milliseconds: 150))]
+        })
+        defer { Task { await setup.harness.sandbox.stop() } }
+        let start = Date()
+        for burst in 0..<16 {
+            let keeper = setup.keeper(now: { start.addingTimeInterval(Double(burst)) })
+            let before = setup.counted.accepted
+            _ = await keeper.whileRunning { await setup.counted.wait(until: before + 8, atMost: .seconds(60)) }
         }
         let heartbeats = try await MotoLifecycleStats.read().heartbeats
-        let missed = group.instanceIds.filter { (heartbeats[$0] ?? 0) == 0 }
-        #expect(missed.isEmpty, "hooks never heart-beaten in ten cut-short ticks: \(missed.count) of 16; counts \(group.instanceIds.map { heartbeats[$0] ?? 0 })")
+        let missed = setup.instances.filter { (heartbeats[$0] ?? 0) == 0 }
+        #expect(missed.isEmpty, "hooks never heart-beaten in sixteen cut-short ticks: \(missed.count) of 32; counts \(setup.instances.map { heartbeats[$0] ?? 0 })")
     }
 
-    @Test func everyHookLeadsSomeTickWithinAFewTicks() {
-        let hooks = (0..<50).map { LifecycleActionReference(group: "g", hook: "h", instanceID: InstanceID("i-\($0)"), token: nil) }
-        for base in [0, 1_733_300_000, 29_000_017] {
-            // Each tick reaching only its first fifth still reaches every hook within eight ticks.
-            let reached = (0..<8).reduce(into: Set<InstanceID>()) { reached, tick in
-                reached.formUnion(WaitingHookKeeper.rotated(hooks, tick: base + tick).prefix(10).map(\.instanceID))
-            }
-            #expect(reached.count == 50, "from tick \(base): \(reached.count) of 50")
+    /// One hook whose every heartbeat AWS refuses (Throttling, past the sender's retries) costs the
+    /// tick one slot for a while and no other hook its heartbeat.
+    @Test func aHookWhoseHeartbeatsAreRefusedHoldsUpNoOther() async throws {
+        let setup = try await KeeperSetup.start(hooks: 12, faultFor: { _, instances in
+            [FaultProxy.Rule(match: .init(action: "RecordLifecycleActionHeartbeat", bodyContains: instances[0]), fault: .preset("query-throttling"))]
+        })
+        defer { Task { await setup.harness.sandbox.stop() } }
+        let (groups, beats) = await setup.keeper(now: { Date() }).tick()
+        #expect(groups.count == 1)
+        #expect(beats == 11)
+        let heartbeats = try await MotoLifecycleStats.read().heartbeats
+        #expect(heartbeats[setup.instances[0]] == nil, "the refused hook reached moto")
+        let others = setup.instances.dropFirst().filter { (heartbeats[$0] ?? 0) == 0 }
+        #expect(others.isEmpty, "hooks left without a heartbeat behind the refused one: \(others)")
+    }
+}
+
+/// One terminated group in moto, every hook waiting, and keepers over it through the fault proxy.
+private struct KeeperSetup {
+    let harness: ScaleInHarness
+    let world: LiveScaleInWorld
+    let counted: CountedHeartbeats
+    let instances: [String]
+
+    static func start(hooks: Int, faultFor: (_ group: String, _ instances: [String]) -> [FaultProxy.Rule]) async throws -> KeeperSetup {
+        let harness = try await ScaleInHarness.start()
+        let endpoints = try await MotoServer.shared.endpoints()
+        let fleet = ScaleInFleet(endpoint: endpoints.moto)
+        let created = try await fleet.create(MotoServer.uniqueName("keeper"), groups: [ScaleInFleet.GroupSpec(suffix: "a", size: hooks)])
+        let group = created.groups[0]
+        try await fleet.terminate(group.instanceIds)
+        // The rules match only this test's group or instance, so they may outlive it in the shared proxy.
+        try await FaultProxy(url: endpoints.faultProxy, transport: AWSTestContext.transport).add(faultFor(group.group, group.instanceIds))
+        let autoScaling = LiveAutoScalingClient(sender: AWSTestContext.sender(endpoint: endpoints.faultProxy))
+        let world = LiveScaleInWorld(rancher: harness.rancher, ec2: LiveEC2Client(sender: AWSTestContext.sender(endpoint: endpoints.faultProxy)),
+                                     autoScaling: autoScaling, cluster: harness.cluster, budgetWindow: 1800,
+                                     groups: GroupSelection(names: [AutoScalingGroupName(group.group)]))
+        return KeeperSetup(harness: harness, world: world, counted: CountedHeartbeats(autoScaling), instances: group.instanceIds)
+    }
+
+    func keeper(now: @escaping @Sendable () -> Date) -> WaitingHookKeeper {
+        WaitingHookKeeper(world: world, autoScaling: counted,
+                          timing: ScaleInTiming(now: now, heartbeatInterval: .seconds(1), pollInterval: .milliseconds(100)),
+                          logger: Logger(label: "test.keeper"))
+    }
+}
+
+/// The live client, counting the heartbeats AWS accepted so a test can end an invocation after a
+/// number of them rather than after a time.
+private final class CountedHeartbeats: AutoScalingClient, @unchecked Sendable {
+    private let live: any AutoScalingClient
+    private let lock = NSLock()
+    private var count = 0
+
+    init(_ live: any AutoScalingClient) { self.live = live }
+
+    var accepted: Int { lock.withLock { count } }
+
+    func wait(until target: Int, atMost limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while accepted < target, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
         }
-        #expect(WaitingHookKeeper.rotated(hooks, tick: 7).count == 50)
-        #expect(Set(WaitingHookKeeper.rotated(hooks, tick: 7)) == Set(hooks))
+    }
+
+    func recordLifecycleActionHeartbeat(_ action: LifecycleActionReference) async throws(ClientError) {
+        try await live.recordLifecycleActionHeartbeat(action)
+        lock.withLock { count += 1 }
+    }
+
+    func completeLifecycleAction(_ action: LifecycleActionReference, result: LifecycleActionResult) async throws(ClientError) {
+        try await live.completeLifecycleAction(action, result: result)
+    }
+    func describeAutoScalingGroups(_ names: [AutoScalingGroupName]) async throws(ClientError) -> [AutoScalingGroup] {
+        try await live.describeAutoScalingGroups(names)
+    }
+    func describeAutoScalingInstances(_ instanceIDs: [InstanceID]) async throws(ClientError) -> [AutoScalingInstance] {
+        try await live.describeAutoScalingInstances(instanceIDs)
+    }
+    func describeLifecycleHooks(_ group: AutoScalingGroupName) async throws(ClientError) -> [LifecycleHook] {
+        try await live.describeLifecycleHooks(group)
+    }
+    func setDesiredCapacity(_ group: AutoScalingGroupName, to capacity: Int, honorCooldown: Bool) async throws(ClientError) {
+        try await live.setDesiredCapacity(group, to: capacity, honorCooldown: honorCooldown)
+    }
+    func describeScalingActivities(_ group: AutoScalingGroupName, maximum: Int) async throws(ClientError) -> [ScalingActivity] {
+        try await live.describeScalingActivities(group, maximum: maximum)
     }
 }
