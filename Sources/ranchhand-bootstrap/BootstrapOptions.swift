@@ -20,11 +20,13 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "Install Docker: auto (RKE1 only, default), always or never.") var docker: String?
     @Option(help: "Docker's package name (default docker.io on apt, docker on dnf/yum).") var dockerPackage: String?
     @Option(help: "Accepted Docker major.minor versions for RKE1 (default 20.10,23.0,24.0,25.0).") var dockerVersions: String?
-    @Option(help: "Install fail2ban with an sshd jail: true (default) or false.") var fail2ban: String?
+    @Option(help: ArgumentHelp("fail2ban with an sshd jail: best-effort (default), required or off.",
+                               discussion: "best-effort: if it cannot be installed (Amazon Linux 2023 and RHEL without EPEL ship no fail2ban), a warning and the join goes on; required: that failure ABANDONs the launch hook. true/false read as best-effort/off."))
+    var fail2ban: String?
     @Option(help: "fail2ban bantime (default 1h).") var fail2banBantime: String?
     @Option(help: "fail2ban findtime (default 10m).") var fail2banFindtime: String?
     @Option(help: "fail2ban maxretry (default 5).") var fail2banMaxretry: String?
-    @Option(help: "How long to wait for the node to become active (default 15m).") var joinTimeout: String?
+    @Option(help: "How long to wait for the node to become active (default 15m; 30m for etcd and control-plane nodes).") var joinTimeout: String?
     @Option(help: "How long Rancher may take to fill in a registration token (default 2m).") var registrationTokenTimeout: String?
     @Option(help: "The launch hook to complete, when the group has several.") var lifecycleHook: String?
     @Option(help: "Where this binary is installed, for the boot unit (default /usr/local/bin/ranchhand-bootstrap).") var agentPath: String?

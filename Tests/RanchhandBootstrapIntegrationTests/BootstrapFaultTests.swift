@@ -56,6 +56,27 @@ import Testing
         }
     }
 
+    @Test func anEtcdNodeNeverActiveIsHeldNotAbandoned() async throws {
+        try await BootstrapHarness.run { harness in
+            let lines = LineCollector()
+            let outcome = await harness.agent(runner: harness.host(nodeBecomesReady: false), lines: lines)
+                .run(harness.request(["roles": "etcd,controlplane"]))
+            guard case .held(let reason) = outcome else {
+                Issue.record("expected held, got \(outcome)")
+                return
+            }
+            // The member default (30 min), not the worker's 15.
+            #expect(reason.hasPrefix("wait-node-active: the node did not become active within 30m0s"), "\(reason)")
+            #expect(lines.lines.last?.hasPrefix("ranchhand-bootstrap: held, not abandoned") == true)
+            #expect(!outcome.succeeded)
+            // Still waiting for a person: not abandoned, not terminated.
+            let groupState = try await harness.groupState()
+            #expect(groupState == "Pending:Wait")
+            let ec2State = try await harness.ec2State()
+            #expect(ec2State == "running")
+        }
+    }
+
     @Test func dryRunerChangesNothingAnywhere() async throws {
         try await BootstrapHarness.run { harness in
             let printed = LineCollector()

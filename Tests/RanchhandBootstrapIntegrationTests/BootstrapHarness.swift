@@ -68,8 +68,8 @@ struct BootstrapHarness {
 
     var files: RootedFileSystem { RootedFileSystem(root: root.path) }
 
-    func host(nodeBecomesReady: Bool = true) -> RecordingHost {
-        RecordingHost(sandbox: sandbox, cluster: cluster, nodeBecomesReady: nodeBecomesReady)
+    func host(nodeBecomesReady: Bool = true, unavailable: Set<String> = []) -> RecordingHost {
+        RecordingHost(sandbox: sandbox, cluster: cluster, nodeBecomesReady: nodeBecomesReady, unavailable: unavailable)
     }
 
     /// The agent as the executable wires it, with test doubles only where no real part can run:

@@ -112,7 +112,38 @@ import Testing
         await sandbox2.stop()
         #expect(second.succeeded)
         #expect(await chroot.changes == changesBefore)
+
+        try await amazonLinuxWithoutFail2ban(root: root, runner: chroot)
         print("chroot test: debootstrap \(Int(debootstrapSeconds))s, first run \(Int(firstRunSeconds))s, total \(Int(Date().timeIntervalSince(started)))s")
+    }
+}
+
+extension DebianChrootTests {
+    /// The same root as Amazon Linux 2023 presents it (`AmazonLinuxInChroot`: its os-release, dnf
+    /// and rpm replaying "no such package"): best-effort fail2ban prepares the host with a warning
+    /// naming the step and the packages; required fails with the same words.
+    func amazonLinuxWithoutFail2ban(root: URL, runner: any CommandRunner) async throws {
+        try AmazonLinuxInChroot.convert(root)
+        let lines = LineCollector()
+        let outcome = try await AmazonLinuxInChroot.run(root: root, runner: runner, flags: ["docker": "never"], lines: lines)
+        guard case .prepared(let detail) = outcome else {
+            Issue.record("expected prepared, got \(outcome)\n\(lines.lines.joined(separator: "\n"))")
+            return
+        }
+        #expect(detail.hasSuffix("; warning: fail2ban skipped (best-effort) after install-fail2ban: could not install fail2ban (fail2ban, fail2ban-systemd) "
+                                 + "with dnf: `dnf install -y -q fail2ban fail2ban-systemd` exited with status 1: Error: Unable to find a match: fail2ban fail2ban-systemd"),
+                "\(detail)")
+        #expect(lines.lines.contains { $0.contains("start-fail2ban: skipped: fail2ban was given up at an earlier step") })
+        let journal = try String(contentsOfFile: root.path + "/var/lib/ranchhand/bootstrap.json", encoding: .utf8)
+        #expect(journal.contains("warning: fail2ban skipped (best-effort)"))
+
+        let required = try await AmazonLinuxInChroot.run(root: root, runner: runner, flags: ["docker": "never", "fail2ban": "required"], lines: lines)
+        guard case .failed(let reason, false) = required else {
+            Issue.record("expected a failure with no hook to abandon, got \(required)")
+            return
+        }
+        #expect(reason.hasPrefix("install-fail2ban: could not install fail2ban (fail2ban, fail2ban-systemd) with dnf: "), "\(reason)")
+        #expect(reason.contains("Error: Unable to find a match: fail2ban fail2ban-systemd"))
     }
 }
 

@@ -27,13 +27,16 @@ actor RecordingHost: CommandRunner {
     /// Whether the node the join registers reports Ready (false: it stays `unavailable`).
     let nodeBecomesReady: Bool
     let dockerVersion: String
+    /// Packages the host's repositories do not carry: `apt-get install` fails as apt does.
+    let unavailable: Set<String>
 
     init(sandbox: Sandbox, cluster: RancherClusterID, nodeBecomesReady: Bool = true, dockerVersion: String = "20.10.24+dfsg1-1+deb12u1+b6",
-         packages: [String: String] = [:], enabled: Set<String> = [], active: Set<String> = []) {
+         unavailable: Set<String> = [], packages: [String: String] = [:], enabled: Set<String> = [], active: Set<String> = []) {
         self.sandbox = sandbox
         self.cluster = cluster
         self.nodeBecomesReady = nodeBecomesReady
         self.dockerVersion = dockerVersion
+        self.unavailable = unavailable
         self.packages = packages
         self.enabled = enabled
         self.active = active
@@ -47,7 +50,7 @@ actor RecordingHost: CommandRunner {
     /// The same host state in a new recorder (a reboot, a second run).
     func carriedOver() -> RecordingHost {
         RecordingHost(sandbox: sandbox, cluster: cluster, nodeBecomesReady: nodeBecomesReady, dockerVersion: dockerVersion,
-                      packages: packages, enabled: enabled, active: active)
+                      unavailable: unavailable, packages: packages, enabled: enabled, active: active)
     }
 
     func run(_ command: HostCommand, environment: [String: String]) async -> CommandResult {
@@ -59,6 +62,11 @@ actor RecordingHost: CommandRunner {
             let lines = names.compactMap { name in packages[name].map { "\(name)|ii |\($0)" } }
             return CommandResult(status: lines.count == names.count ? 0 : 1, output: lines.joined(separator: "\n"))
         case ("apt-get", "install"):
+            if let missing = argv.dropFirst(4).first(where: unavailable.contains) {
+                // apt-get's own words and status (100) for a package no source lists.
+                return CommandResult(status: 100, output: "Reading package lists...\nBuilding dependency tree...\nReading state information...\n"
+                                     + "E: Unable to locate package \(missing)")
+            }
             for name in argv.dropFirst(4) { packages[name] = name == "docker.io" ? dockerVersion : "1.0-1" }
             return CommandResult(status: 0)
         case ("systemctl", "is-enabled"):

@@ -48,7 +48,8 @@ public enum BootstrapDecision {
                                        check: [.lifecycleActionCompleted], actions: [.completeLifecycleAction(hook.action, .continue)]))
         }
         return BootstrapPlan(instanceID: inputs.identity.instanceID, goal: goal, summary: summary(inputs, goal: goal), steps: steps,
-                             launchAction: inputs.prepareOnly ? nil : inputs.launchHook.flatMap { $0.isWaiting ? $0.action : nil })
+                             launchAction: inputs.prepareOnly ? nil : inputs.launchHook.flatMap { $0.isWaiting ? $0.action : nil },
+                             holdsOnJoinTimeout: settings.roles.contains(.etcd) && steps.contains { $0.id == .waitNodeActive })
     }
 
     static func goal(_ inputs: BootstrapInputs) -> BootstrapGoal {
@@ -99,10 +100,17 @@ public enum BootstrapDecision {
                                       check: [.file(path: HostFiles.fail2banJailPath, contents: jail, mode: 0o644)],
                                       actions: [.writeFile(path: HostFiles.fail2banJailPath, contents: jail, mode: 0o644),
                                                 .run(systemctl("try-reload-or-restart", "fail2ban.service", booted: true))])
-        guard let packages else { return [configure, unsupported(.installFail2ban, inputs)] }
         let names = inputs.host.operatingSystem.fail2banPackages
-        return [configure, install(.installFail2ban, "fail2ban", names, packages),
-                start(.startFail2ban, "fail2ban.service", verify: HostCommand(["fail2ban-client", "-t"]))]
+        let steps = packages.map { packages in
+            [configure, install(.installFail2ban, "fail2ban", names, packages),
+             start(.startFail2ban, "fail2ban.service", verify: HostCommand(["fail2ban-client", "-t"]))]
+        } ?? [configure, unsupported(.installFail2ban, inputs)]
+        guard inputs.settings.fail2ban.mode == .bestEffort else { return steps }
+        return steps.map { step in
+            var step = step
+            step.bestEffort = "fail2ban"
+            return step
+        }
     }
 
     private static func install(_ id: BootstrapStepID, _ what: String, _ names: [String], _ manager: PackageManager) -> BootstrapStep {
@@ -125,7 +133,7 @@ public enum BootstrapDecision {
         let os = inputs.host.operatingSystem
         return BootstrapStep(id, "install packages", check: [], actions: [.fail(
             "\(os.prettyName) (ID=\(os.id)) has no package manager the agent knows (apt, dnf, yum): "
-                + "use a Debian, Ubuntu, Amazon Linux or RHEL-family image, or set docker=never and fail2ban=false")])
+                + "use a Debian, Ubuntu, Amazon Linux or RHEL-family image, or set docker=never and fail2ban=off")])
     }
 
     /// `systemctl VERB [unit]`; `booted` marks verbs that need a running systemd (skipped in a chroot).

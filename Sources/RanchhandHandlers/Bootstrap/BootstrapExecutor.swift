@@ -6,7 +6,8 @@ import RanchhandEvents
 /// Applies a bootstrap plan: before each step its check is evaluated against the live host; a
 /// satisfied step is skipped, any other runs its actions in order. One progress line per step
 /// with its duration. While a launch action waits, it is heart-beaten (the ScaleIn `Heartbeat`
-/// helper); any failure completes it with ABANDON so the group replaces the instance.
+/// helper); any failure completes it with ABANDON so the group replaces the instance — except in a
+/// best-effort part (fail2ban by default), whose failure is a warning on the final line.
 public struct BootstrapExecutor: Sendable {
     public let probe: HostProbe
     public let autoScaling: (any AutoScalingClient)?
@@ -31,7 +32,7 @@ public struct BootstrapExecutor: Sendable {
     public func apply(_ plan: BootstrapPlan, hook: LaunchHookFacts?) async -> BootstrapOutcome {
         let started = timing.now()
         progress.line("ranchhand-bootstrap: \(plan.summary)")
-        var result: Result<String, BootstrapError>
+        var result: Result<StepsDone, StepFailure>
         if let hook, hook.isWaiting, runner.performsChanges, let autoScaling {
             let deadline = timing.heartbeat.now().addingTimeInterval(TimeInterval(hook.hook.globalTimeout))
             // At least three beats per heartbeat timeout, however short the hook's is.
@@ -47,10 +48,16 @@ public struct BootstrapExecutor: Sendable {
         switch result {
         case .success where !runner.performsChanges:
             outcome = .prepared("dry run (\(plan.goal.rawValue)): commands and Rancher/Auto Scaling changes were printed, not made")
-        case .success(let detail):
-            outcome = [.join, .rejoin].contains(plan.goal) ? .joined("\(detail) in \(elapsed)") : .prepared("\(plan.goal.rawValue) in \(elapsed)")
-        case .failure(let error):
-            outcome = await abandon(plan.launchAction, reason: error.message)
+        case .success(let done):
+            outcome = [.join, .rejoin].contains(plan.goal) ? .joined("\(done.detail) in \(elapsed)\(done.warnings)")
+                : .prepared("\(plan.goal.rawValue) in \(elapsed)\(done.warnings)")
+        case .failure(let failure) where plan.holdsOnJoinTimeout && failure.step == .waitNodeActive && failure.error.kind == .timeout:
+            logger.critical("etcd node not active in time: launch action held, not abandoned", metadata: [
+                "instance_id": "\(plan.instanceID)", "error": "\(failure.error.message)",
+            ])
+            outcome = .held(reason: failure.error.message)
+        case .failure(let failure):
+            outcome = await abandon(plan.launchAction, reason: failure.error.message)
         }
         var journal = BootstrapJournal.load(from: probe.files, instanceID: plan.instanceID)
         journal.lastOutcome = outcome.finalLine
@@ -77,11 +84,26 @@ public struct BootstrapExecutor: Sendable {
         }
     }
 
-    private func steps(_ plan: BootstrapPlan) async -> Result<String, BootstrapError> {
+    /// What the steps ended with, and the best-effort parts they gave up ("; warning: …" each).
+    struct StepsDone: Sendable {
+        var detail: String
+        var warnings: String
+    }
+
+    struct StepFailure: Error {
+        var step: BootstrapStepID
+        var error: BootstrapError
+    }
+
+    private func steps(_ plan: BootstrapPlan) async -> Result<StepsDone, StepFailure> {
         var journal = BootstrapJournal.load(from: probe.files, instanceID: plan.instanceID)
         var state = StepState()
         for (index, step) in plan.steps.enumerated() {
             let label = "[\(index + 1)/\(plan.steps.count)] \(step.id.rawValue)"
+            if let part = step.bestEffort, state.givenUp[part] != nil {
+                progress.line("\(label): skipped: \(part) was given up at an earlier step")
+                continue
+            }
             let started = timing.now()
             func took() -> String { BootstrapProgress.seconds(.seconds(timing.now().timeIntervalSince(started))) }
             do {
@@ -98,19 +120,34 @@ public struct BootstrapExecutor: Sendable {
                 try journal.save(to: probe.files)
                 progress.line("\(label): done, \(took()) — \(step.title)")
             } catch {
-                progress.line("\(label): FAILED after \(took()): \(error.message)")
-                return .failure(BootstrapError(error.kind, "\(step.id.rawValue): \(error.message)"))
+                // A failed command says which step's purpose it served (the packages it installs).
+                let message = error.kind == .command ? "could not \(step.title): \(error.message)" : error.message
+                progress.line("\(label): FAILED after \(took()): \(message)")
+                guard let part = step.bestEffort else { return .failure(StepFailure(step: step.id, error: BootstrapError(error.kind, "\(step.id.rawValue): \(message)"))) }
+                giveUp(part, at: step, message, state: &state)
             }
         }
         if state.node == nil, [.join, .rejoin].contains(plan.goal) { state.node = try? await probe.node() }
         let node = state.node.map { "node \($0.id) (\($0.nodeName.isEmpty ? $0.requestedHostname : $0.nodeName)) is \($0.state)" }
         let hook = plan.step(.completeLifecycleAction) == nil ? "" : "; launch action completed with CONTINUE"
-        return .success((node ?? "host prepared") + hook)
+        let warnings = state.givenUp.keys.sorted().map { "; warning: \($0) skipped (best-effort) after \(state.givenUp[$0]!)" }
+        return .success(StepsDone(detail: (node ?? "host prepared") + hook, warnings: warnings.joined()))
+    }
+
+    /// A best-effort part failed: its remaining steps are skipped and the plan goes on; the final
+    /// line (and so the journal) carries the reason on one line.
+    private func giveUp(_ part: String, at step: BootstrapStep, _ message: String, state: inout StepState) {
+        let oneLine = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        state.givenUp[part] = "\(step.id.rawValue): \(oneLine)"
+        progress.line("      \(part) is best-effort: skipping the rest of it and going on (set \(part)=required to make this fatal, \(part)=off to not try)")
+        logger.warning("best-effort hardening skipped", metadata: ["part": "\(part)", "step": "\(step.id.rawValue)", "error": "\(oneLine)"])
     }
 
     struct StepState {
         var token: String?
         var node: RancherNode?
+        /// Best-effort parts given up, with the step and why.
+        var givenUp: [String: String] = [:]
     }
 
     private func perform(_ action: BootstrapAction, in step: BootstrapStep, state: inout StepState) async throws(BootstrapError) {

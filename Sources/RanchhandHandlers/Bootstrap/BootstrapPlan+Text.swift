@@ -16,9 +16,12 @@ extension BootstrapPlan {
             lines.append(String(format: "%2d. ", index + 1) + "\(name)  \(status)  \(step.title)")
             lines.append(contentsOf: step.check.isEmpty ? ["      check: none (always runs)"] : ["      check: " + step.check.map(Self.describe).joined(separator: "; ")])
             for action in step.actions { lines.append(contentsOf: Self.describe(action)) }
+            if let part = step.bestEffort { lines.append("      on failure: a warning; the rest of \(part) is skipped and the plan goes on (best-effort)") }
         }
         if let launchAction {
-            lines.append("on any failure: complete lifecycle action \(launchAction.hook) of \(launchAction.group) for \(launchAction.instanceID) with ABANDON")
+            let except = steps.contains { $0.bestEffort != nil } ? " (except a best-effort step's)" : ""
+            lines.append("on any failure\(except): complete lifecycle action \(launchAction.hook) of \(launchAction.group) for \(launchAction.instanceID) with ABANDON")
+            if holdsOnJoinTimeout { lines.append("except wait-node-active timing out: an etcd member is held (no ABANDON), and said so critically") }
         }
         return lines.joined(separator: "\n")
     }

@@ -111,12 +111,16 @@ public struct BootstrapStep: Sendable, Hashable {
     /// All must hold for the step to be skipped; empty means it always runs.
     public var check: [BootstrapCondition]
     public var actions: [BootstrapAction]
+    /// The best-effort hardening this step is part of ("fail2ban"): when it fails, the part's
+    /// remaining steps are skipped with a warning and the plan goes on. Nil: a failure fails the plan.
+    public var bestEffort: String?
 
-    public init(_ id: BootstrapStepID, _ title: String, check: [BootstrapCondition], actions: [BootstrapAction]) {
+    public init(_ id: BootstrapStepID, _ title: String, check: [BootstrapCondition], actions: [BootstrapAction], bestEffort: String? = nil) {
         self.id = id
         self.title = title
         self.check = check
         self.actions = actions
+        self.bestEffort = bestEffort
     }
 
     /// Starting services needs a booted systemd (a chroot or image build has none).
@@ -145,13 +149,18 @@ public struct BootstrapPlan: Sendable, Hashable {
     public var steps: [BootstrapStep]
     /// The launch action to ABANDON if anything fails; nil when none is waiting.
     public var launchAction: LifecycleActionReference?
+    /// An etcd node that does not become active in time is held, not abandoned: terminating a
+    /// member that may have half joined is the scale-in path's job, behind its quorum guard.
+    public var holdsOnJoinTimeout: Bool
 
-    public init(instanceID: InstanceID, goal: BootstrapGoal, summary: String, steps: [BootstrapStep], launchAction: LifecycleActionReference?) {
+    public init(instanceID: InstanceID, goal: BootstrapGoal, summary: String, steps: [BootstrapStep], launchAction: LifecycleActionReference?,
+                holdsOnJoinTimeout: Bool = false) {
         self.instanceID = instanceID
         self.goal = goal
         self.summary = summary
         self.steps = steps
         self.launchAction = launchAction
+        self.holdsOnJoinTimeout = holdsOnJoinTimeout
     }
 
     public func step(_ id: BootstrapStepID) -> BootstrapStep? { steps.first { $0.id == id } }

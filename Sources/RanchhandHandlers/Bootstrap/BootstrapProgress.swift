@@ -74,10 +74,14 @@ public enum BootstrapOutcome: Sendable, Equatable {
     case prepared(String)
     /// A step failed; `abandoned` says whether the launch action was completed with ABANDON.
     case failed(reason: String, abandoned: Bool)
+    /// An etcd node did not become active in time: the launch action is left waiting (no ABANDON).
+    case held(reason: String)
 
     public var succeeded: Bool {
-        if case .failed = self { return false }
-        return true
+        switch self {
+        case .joined, .prepared: true
+        case .failed, .held: false
+        }
     }
 
     /// The last line of the log.
@@ -87,6 +91,9 @@ public enum BootstrapOutcome: Sendable, Equatable {
         case .prepared(let detail): "ranchhand-bootstrap: prepared: \(detail)"
         case .failed(let reason, true): "ranchhand-bootstrap: failed and abandoned (the group replaces this instance): \(reason)"
         case .failed(let reason, false): "ranchhand-bootstrap: failed: \(reason)"
+        case .held(let reason):
+            "ranchhand-bootstrap: held, not abandoned (an etcd member that may have half joined is left for a person; the launch action "
+                + "waits for its heartbeat timeout, and if the instance then goes, scale-in removes the member): \(reason)"
         }
     }
 }

@@ -63,12 +63,13 @@ extension BootstrapSettings {
                 reader.problem("docker-versions", "'\(text)' must list major.minor versions such as 20.10,24.0")
             }
         }
-        settings.fail2ban.enabled = reader.boolean("fail2ban") ?? settings.fail2ban.enabled
+        settings.fail2ban.mode = reader.hardening("fail2ban") ?? settings.fail2ban.mode
         let time = #"^[0-9]+[smhdw]?$"#
         settings.fail2ban.bantime = reader.matching("fail2ban-bantime", time, "a time like 1h, 10m or 600") ?? settings.fail2ban.bantime
         settings.fail2ban.findtime = reader.matching("fail2ban-findtime", time, "a time like 1h, 10m or 600") ?? settings.fail2ban.findtime
         settings.fail2ban.maxretry = reader.integer("fail2ban-maxretry", atLeast: 1) ?? settings.fail2ban.maxretry
-        settings.joinTimeout = reader.duration("join-timeout") ?? settings.joinTimeout
+        let member = !settings.roles.isDisjoint(with: [.etcd, .controlPlane])
+        settings.joinTimeout = reader.duration("join-timeout") ?? (member ? Self.memberJoinTimeout : Self.workerJoinTimeout)
         settings.registrationTokenTimeout = reader.duration("registration-token-timeout") ?? settings.registrationTokenTimeout
         settings.lifecycleHook = reader.string("lifecycle-hook").map(LifecycleHookName.init(rawValue:))
         settings.agentPath = reader.matching("agent-path", #"^/[A-Za-z0-9._/+-]+$"#, "an absolute path") ?? settings.agentPath
@@ -141,13 +142,16 @@ private struct LayerReader {
         return nil
     }
 
-    mutating func boolean(_ key: String) -> Bool? {
+    /// `required`, `best-effort` or `off`; the booleans of earlier versions read as `best-effort`
+    /// (true) and `off` (false).
+    mutating func hardening(_ key: String) -> HardeningMode? {
         guard let text = string(key) else { return nil }
+        if let mode = HardeningMode(rawValue: text.lowercased()) { return mode }
         switch text.lowercased() {
-        case "true", "yes", "on", "enabled", "1": return true
-        case "false", "no", "off", "disabled", "0": return false
+        case "true", "yes", "on", "enabled", "1": return .bestEffort
+        case "false", "no", "disabled", "0": return .off
         default:
-            problem(key, "'\(text)' must be true or false")
+            problem(key, "'\(text)' must be required, best-effort or off")
             return nil
         }
     }
@@ -169,7 +173,8 @@ private struct LayerReader {
             for item in BootstrapSettings.list(text) {
                 let key = String(item.prefix { $0 != "=" })
                 let value = item.contains("=") ? String(item.drop { $0 != "=" }.dropFirst()) : ""
-                guard LabelSyntax.isKey(key), LabelSyntax.isValue(value) else {
+                // `novalue` is a typo far more often than an empty value, which is written `novalue=`.
+                guard item.contains("="), LabelSyntax.isKey(key), LabelSyntax.isValue(value) else {
                     problems.append("\(layer.source): labels: '\(item)' is not a valid key=value label")
                     continue
                 }

@@ -88,16 +88,29 @@ public struct BootstrapSecret: Sendable, Hashable, CustomStringConvertible, Cust
     public var customMirror: Mirror { Mirror(self, children: ["value": "<redacted>"]) }
 }
 
+/// How much a hardening step may cost the node. A node that cannot harden itself still serves,
+/// so by default a failure is a warning: Amazon Linux 2023 (and RHEL without EPEL) ships no
+/// fail2ban, and ABANDONing the launch hook there would replace the instance in a loop.
+public enum HardeningMode: String, Sendable, Hashable, CaseIterable {
+    /// A failure fails the bootstrap and ABANDONs the launch action.
+    case required
+    /// A failure skips the rest of this hardening with a warning; the join goes on.
+    case bestEffort = "best-effort"
+    case off
+}
+
 /// The fail2ban sshd jail.
 public struct Fail2banSettings: Sendable, Hashable {
-    public var enabled: Bool
+    public var mode: HardeningMode
     /// fail2ban time syntax (`1h`, `10m`, `600`), checked by `fail2ban-client -t`.
     public var bantime: String
     public var findtime: String
     public var maxretry: Int
 
-    public init(enabled: Bool = true, bantime: String = "1h", findtime: String = "10m", maxretry: Int = 5) {
-        self.enabled = enabled
+    public var enabled: Bool { mode != .off }
+
+    public init(mode: HardeningMode = .bestEffort, bantime: String = "1h", findtime: String = "10m", maxretry: Int = 5) {
+        self.mode = mode
         self.bantime = bantime
         self.findtime = findtime
         self.maxretry = maxretry
@@ -143,6 +156,7 @@ public struct BootstrapSettings: Sendable, Hashable {
     /// Accepted Docker `major.minor` versions (RKE1 only).
     public var dockerVersions: [String]
     public var fail2ban: Fail2banSettings
+    /// Unset, `memberJoinTimeout` for etcd and control-plane nodes, `workerJoinTimeout` otherwise.
     public var joinTimeout: Duration
     public var registrationTokenTimeout: Duration
     /// The launch hook to complete when the group has several.
@@ -154,12 +168,16 @@ public struct BootstrapSettings: Sendable, Hashable {
     /// (rancher/kontainer-driver-metadata `pkg/rke/k8s_docker_info.go`).
     public static let defaultDockerVersions = ["20.10", "23.0", "24.0", "25.0"]
 
+    public static let workerJoinTimeout: Duration = .seconds(900)
+    /// An etcd member's first join on RKE2 (snapshot, member add, certificates) can outlast 15 minutes.
+    public static let memberJoinTimeout: Duration = .seconds(1800)
+
     public init(
         rancherURL: String? = nil, rancherToken: BootstrapSecret? = nil, cluster: ClusterReference? = nil, caChecksum: String? = nil,
         roles: Set<NodeRole> = [.worker], labels: [String: String] = [:], taints: [NodeTaint] = [], nodeName: NodeNameChoice = .hostname,
         address: AddressChoice = .auto, logRotation: LogRotation = LogRotation(), docker: DockerChoice = .auto, dockerPackage: String? = nil,
         dockerVersions: [String] = BootstrapSettings.defaultDockerVersions, fail2ban: Fail2banSettings = Fail2banSettings(),
-        joinTimeout: Duration = .seconds(900), registrationTokenTimeout: Duration = .seconds(120), lifecycleHook: LifecycleHookName? = nil,
+        joinTimeout: Duration = BootstrapSettings.workerJoinTimeout, registrationTokenTimeout: Duration = .seconds(120), lifecycleHook: LifecycleHookName? = nil,
         agentPath: String = "/usr/local/bin/ranchhand-bootstrap"
     ) {
         self.rancherURL = rancherURL

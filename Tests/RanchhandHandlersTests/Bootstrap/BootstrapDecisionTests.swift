@@ -150,7 +150,7 @@ import Testing
     @Test func dockerChoiceAndFail2banSwitch() {
         let always = BootstrapDecision.plan(F.inputs(.rke2, settings: BootstrapSettings(docker: .always)))
         #expect(always.steps.contains { $0.id == .installDocker } && !always.steps.contains { $0.id == .checkDockerVersion })
-        let never = BootstrapDecision.plan(F.inputs(.rke1, settings: BootstrapSettings(docker: .never, fail2ban: Fail2banSettings(enabled: false))))
+        let never = BootstrapDecision.plan(F.inputs(.rke1, settings: BootstrapSettings(docker: .never, fail2ban: Fail2banSettings(mode: .off))))
         #expect(never.steps.map(\.id) == [.installBootUnit, .joinRancher, .waitNodeActive, .completeLifecycleAction])
     }
 
@@ -185,7 +185,8 @@ import Testing
         #expect(text.contains("install-docker") && text.contains("pending"))
         #expect(text.contains("run: DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io"))
         #expect(text.contains("| [sshd]"))
-        #expect(text.contains("on any failure: complete lifecycle action ranchhand-launch"))
+        #expect(text.contains("on any failure (except a best-effort step's): complete lifecycle action ranchhand-launch"))
+        #expect(text.contains("on failure: a warning; the rest of fail2ban is skipped and the plan goes on (best-effort)"))
         #expect(!text.contains("supersecretvalue"))
         #expect("\(settings)".contains("<redacted>") && !"\(settings)".contains("supersecretvalue"))
     }
