@@ -50,6 +50,13 @@ public protocol EventRecordHandler: Sendable {
     func handle(_ record: EventRecord, context: HandlingContext) async -> RecordOutcome
 }
 
+/// A handler whose records of one batch are worth deciding together: ten Auto Scaling events in a
+/// Lambda batch are one DNS zone sync, not ten full reads of the zone.
+public protocol BatchRecordHandler: EventRecordHandler {
+    /// One outcome per record, in order; every record here decoded.
+    func handle(batch records: [EventRecord], context: HandlingContext) async -> [RecordOutcome]
+}
+
 /// Decodes an input and hands each record to the handler in order, collecting what to report.
 public struct BatchProcessor: Sendable {
     public let handler: any EventRecordHandler
@@ -71,12 +78,20 @@ public struct BatchProcessor: Sendable {
 
     /// Handles records already decoded (the poller decodes each received message itself).
     public func process(_ records: [EventRecord], context: HandlingContext) async -> BatchReport {
+        var together: [Int: RecordOutcome] = [:]
+        if let batch = handler as? any BatchRecordHandler {
+            let decoded = records.indices.filter { records[$0].error == nil }
+            let outcomes = await batch.handle(batch: decoded.map { records[$0] }, context: context)
+            together = Dictionary(uniqueKeysWithValues: zip(decoded, outcomes))
+        }
         var results: [BatchReport.Result] = []
-        for record in records {
+        for (index, record) in records.enumerated() {
             let outcome: RecordOutcome
             if let error = record.error {
                 // A malformed message never succeeds: keep it so redrive sends it to the dead-letter queue.
                 outcome = .failed("undecodable record: \(error)")
+            } else if let decided = together[index] {
+                outcome = decided
             } else {
                 outcome = await handler.handle(record, context: context)
             }

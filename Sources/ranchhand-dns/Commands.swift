@@ -26,23 +26,16 @@ struct SyncCommand: AsyncParsableCommand {
     var once = false
 
     func run() async throws {
-        let wiring = try await Wiring.make(options)
-        let outcome: Result<DNSSyncResult, any Error>
-        do {
-            outcome = .success(try await wiring.syncer().sync(dryRun: dryRun))
-        } catch {
-            outcome = .failure(error)
-        }
-        await wiring.shutdown()
-        switch outcome {
-        case .success(let result):
+        try await Wiring.with(options) { wiring in
+            let result: DNSSyncResult
+            do {
+                result = try await wiring.syncer().sync(dryRun: dryRun)
+            } catch let error as ClientError {
+                wiring.logger.error("sync failed", metadata: ["error": "\(error)"])
+                throw ExitCode(2)
+            }
             emit(result.jsonLine)
             if let report = result.report, report.error != nil || !report.rejected.isEmpty { throw ExitCode(1) }
-        case .failure(let error as ClientError):
-            wiring.logger.error("sync failed", metadata: ["error": "\(error)"])
-            throw ExitCode(2)
-        case .failure(let error):
-            throw error
         }
     }
 }
@@ -61,16 +54,16 @@ struct WatchCommand: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        let wiring = try await Wiring.make(options)
-        guard let client = try wiring.kubernetes() else {
-            throw ValidationError("watch needs the Kubernetes API: --kubernetes-url or --rancher-url")
+        try await Wiring.with(options) { wiring in
+            guard let client = try wiring.kubernetes() else {
+                throw ValidationError("watch needs the Kubernetes API: --kubernetes-url or --rancher-url")
+            }
+            let watcher = IngressWatcher(client: client, namespace: options.namespace)
+            let loop = DNSWatchLoop(syncer: try wiring.syncer(ingresses: watcher), watcher: watcher, interval: .seconds(interval),
+                                    minimumEventGap: .seconds(minEventGap), logger: wiring.logger)
+            let stop = ShutdownSignal.install()
+            await loop.run(dryRun: dryRun, report: { emit($0.jsonLine) }, shouldStop: { stop.isRaised })
         }
-        let watcher = IngressWatcher(client: client, namespace: options.namespace)
-        let loop = DNSWatchLoop(syncer: try wiring.syncer(ingresses: watcher), watcher: watcher, interval: .seconds(interval),
-                                minimumEventGap: .seconds(minEventGap), logger: wiring.logger)
-        let stop = ShutdownSignal.install()
-        await loop.run(dryRun: dryRun, report: { emit($0.jsonLine) }, shouldStop: { stop.isRaised })
-        await wiring.shutdown()
     }
 }
 
@@ -86,15 +79,15 @@ struct PollCommand: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        let wiring = try await Wiring.make(options)
-        let handler = DNSRecordHandler(syncer: try wiring.syncer(), dryRun: dryRun, report: { emit($0.jsonLine) })
-        // Syncs are serialised inside the syncer; one worker keeps events in order.
-        let poller = SQSPoller(sqs: LiveSQSClient(sender: wiring.sender), processor: BatchProcessor(handler: handler),
-                               settings: .init(queue: SQSQueueURL(queueUrl), concurrency: 1, handlingTimeLimit: 600, retryDelaySeconds: 30),
-                               logger: wiring.logger)
-        let stop = ShutdownSignal.install()
-        await poller.run(shouldStop: { stop.isRaised })
-        await wiring.shutdown()
+        try await Wiring.with(options) { wiring in
+            let handler = DNSRecordHandler(syncer: try wiring.syncer(), dryRun: dryRun, report: { emit($0.jsonLine) })
+            // Syncs are serialised inside the syncer; one worker keeps events in order.
+            let poller = SQSPoller(sqs: LiveSQSClient(sender: wiring.sender), processor: BatchProcessor(handler: handler),
+                                   settings: .init(queue: SQSQueueURL(queueUrl), concurrency: 1, handlingTimeLimit: 600, retryDelaySeconds: 30),
+                                   logger: wiring.logger)
+            let stop = ShutdownSignal.install()
+            await poller.run(shouldStop: { stop.isRaised })
+        }
     }
 }
 
@@ -111,14 +104,14 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bytes = try file == "-" ? Array(FileHandle.standardInput.readDataToEndOfFile()) : Array(Data(contentsOf: URL(fileURLWithPath: file)))
-        let wiring = try await Wiring.make(options)
-        let handler = DNSRecordHandler(syncer: try wiring.syncer(), dryRun: dryRun, report: { emit($0.jsonLine) })
-        let report = await BatchProcessor(handler: handler).process(bytes, context: HandlingContext(deadline: Date().addingTimeInterval(900), logger: wiring.logger))
-        for result in report.results {
-            wiring.logger.notice("replayed", metadata: ["outcome": "\(result.outcome)"])
+        try await Wiring.with(options) { wiring in
+            let handler = DNSRecordHandler(syncer: try wiring.syncer(), dryRun: dryRun, report: { emit($0.jsonLine) })
+            let report = await BatchProcessor(handler: handler).process(bytes, context: HandlingContext(deadline: Date().addingTimeInterval(900), logger: wiring.logger))
+            for result in report.results {
+                wiring.logger.notice("replayed", metadata: ["outcome": "\(result.outcome)"])
+            }
+            if report.inputError != nil || report.results.contains(where: \.outcome.keepsMessage) { throw ExitCode(1) }
         }
-        await wiring.shutdown()
-        if report.inputError != nil || report.results.contains(where: \.outcome.keepsMessage) { throw ExitCode(1) }
     }
 }
 
@@ -137,7 +130,7 @@ struct LambdaCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let endpoint = environment["AWS_LAMBDA_RUNTIME_API"] else { throw ValidationError("AWS_LAMBDA_RUNTIME_API is not set") }
-        try await serve(endpoint: endpoint, wiring: try await Wiring.make(options, environment: environment))
+        try await Wiring.with(options, environment: environment) { wiring in try await serve(endpoint: endpoint, wiring: wiring) }
     }
 
     /// The Lambda start-up with RANCHHAND_SSM_PREFIX: `arguments` (`["lambda"]` in Lambda) are followed by
@@ -145,7 +138,14 @@ struct LambdaCommand: AsyncParsableCommand {
     static func runFromParameterStore(prefix: String, endpoint: String, arguments: [String], environment: [String: String]) async throws {
         // Until the options (and with them the log level) are known, log at the default level.
         let startupLogger = Logger(label: "ranchhand.dns") { StreamLogHandler.standardError(label: $0) }
-        let transport = try AsyncHTTPTransport()
+        try await AsyncHTTPTransport.scoped(logger: startupLogger) { transport in
+            try await configureAndServe(prefix: prefix, endpoint: endpoint, arguments: arguments, environment: environment, transport: transport,
+                                        startupLogger: startupLogger)
+        }
+    }
+
+    private static func configureAndServe(prefix: String, endpoint: String, arguments: [String], environment: [String: String],
+                                          transport: AsyncHTTPTransport, startupLogger: Logger) async throws {
         let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: transport)
         let sender = Mutex<AWSRequestSender?>(nil)
         guard let startup = await ParameterStoreStartup<LambdaCommand>.configure(
@@ -166,10 +166,9 @@ struct LambdaCommand: AsyncParsableCommand {
             needsRancherToken: { $0.options.rancherUrl != nil }),
             let aws = sender.withLock({ $0 })
         else {
-            await transport.shutdown()
             throw ExitCode(1)
         }
-        let wiring = try await Wiring.make(startup.command.options, environment: environment, aws: (transport, aws), rancherToken: startup.rancherToken)
+        let wiring = Wiring.make(startup.command.options, environment: environment, aws: (transport, aws), rancherToken: startup.rancherToken)
         try await startup.command.serve(endpoint: endpoint, wiring: wiring)
     }
 
@@ -180,11 +179,9 @@ struct LambdaCommand: AsyncParsableCommand {
             handler = DNSRecordHandler(syncer: try wiring.syncer(), report: { emit($0.jsonLine) })
         } catch {
             await LambdaLoop.reportInitializationError("\(error)", api: api, logger: wiring.logger)
-            await wiring.shutdown()
             throw ExitCode(1)
         }
         await LambdaLoop(api: api, processor: BatchProcessor(handler: handler), logger: wiring.logger).run()
-        await wiring.shutdown()
     }
 }
 

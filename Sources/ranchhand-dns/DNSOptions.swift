@@ -84,6 +84,15 @@ struct DNSOptions: ParsableArguments {
     @Option(help: "multivalue: one record set per instance (SetIdentifier = instance id), a launch or termination touches only its own; simple: one record set with every address.")
     var nodeStyle: NodePoolOptions.Style = .multivalue
 
+    @Option(help: "The node-pool records' own policy, whatever --policy is (default sync: a departed instance's record is deleted; upsert-only would keep sending clients to terminated nodes).")
+    var nodePolicy: PlanPolicy = .sync
+
+    @Option(help: "Fewer InService, healthy members than this (an empty or bad read of the group) change no node-pool record.")
+    var nodeMinRecords = 1
+
+    @Option(help: "Route53 requests per second at most (Route53 allows 5 for the whole account, shared with any external-dns).")
+    var route53Rate = 2.0
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (logs go to standard error).")
     var logLevel = "info"
 
@@ -93,6 +102,8 @@ struct DNSOptions: ParsableArguments {
         if sources > 1 { throw ValidationError("choose one Ingress source: --kubernetes-url, --rancher-url or --ingress-file") }
         if rancherUrl != nil, clusterId == nil { throw ValidationError("--rancher-url needs --cluster-id") }
         if sources == 0, group == nil { throw ValidationError("nothing to sync: give an Ingress source, a node pool (--group, --node-record), or both") }
+        if !(0.1...5).contains(route53Rate) { throw ValidationError("--route53-rate must be between 0.1 and 5 (Route53's account-wide limit)") }
+        if nodeMinRecords < 1 { throw ValidationError("--node-min-records must be at least 1: an empty read must never delete the pool") }
         if !txtPrefix.isEmpty, !txtSuffix.isEmpty { throw ValidationError("--txt-prefix and --txt-suffix are mutually exclusive (as in external-dns)") }
     }
 
@@ -104,7 +115,10 @@ struct DNSOptions: ParsableArguments {
                                           targetOverride: target.flatMap { $0.split(separator: ",").map(String.init) },
                                           evaluateTargetHealth: evaluateTargetHealth, preferCNAME: preferCname),
             nodePool: group.flatMap { group in
-                nodeRecord.map { NodePoolOptions(group: AutoScalingGroupName(group), recordName: $0, address: nodeAddress, ttl: nodeTtl, style: nodeStyle) }
+                nodeRecord.map {
+                    NodePoolOptions(group: AutoScalingGroupName(group), recordName: $0, address: nodeAddress, ttl: nodeTtl, style: nodeStyle,
+                                    policy: nodePolicy, minimumRecords: nodeMinRecords)
+                }
             })
     }
 }

@@ -15,32 +15,49 @@ struct Wiring {
     let sender: AWSRequestSender
     /// The token read from SSM at start-up (`<RANCHHAND_SSM_PREFIX>rancher-token`); wins over RANCHER_TOKEN.
     var rancherToken: String?
+    /// Every Route53 call of the process takes its turn here (`--route53-rate`).
+    let route53Rate: RequestRate<ContinuousClock>
 
-    /// `aws`: the transport and sender made at start-up (the Lambda function's, which read SSM with them).
-    static func make(_ options: DNSOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
-                     aws: (transport: AsyncHTTPTransport, sender: AWSRequestSender)? = nil, rancherToken: String? = nil) async throws -> Wiring {
+    init(options: DNSOptions, environment: [String: String], transport: AsyncHTTPTransport, logger: Logger, sender: AWSRequestSender,
+         rancherToken: String? = nil) {
+        self.options = options
+        self.environment = environment
+        self.transport = transport
+        self.logger = logger
+        self.sender = sender
+        self.rancherToken = rancherToken
+        route53Rate = RequestRate(perSecond: options.route53Rate, clock: ContinuousClock())
+    }
+
+    /// Runs `body` with the command's wiring; its transport is shut down on every way out (no
+    /// credentials, an unreachable endpoint, a bad option found late).
+    static func with<T>(_ options: DNSOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+                        _ body: (Wiring) async throws -> T) async throws -> T {
+        let logger = logging(options)
+        return try await AsyncHTTPTransport.scoped(logger: logger) { transport in
+            let sender = try await AWSEnvironment.sender(environment: environment, transport: transport, logger: logger)
+            return try await body(Wiring(options: options, environment: environment, transport: transport, logger: logger, sender: sender))
+        }
+    }
+
+    /// Over the transport and sender made at start-up (the Lambda function's, which read SSM with
+    /// them), shut down by their maker.
+    static func make(_ options: DNSOptions, environment: [String: String], aws: (transport: AsyncHTTPTransport, sender: AWSRequestSender),
+                     rancherToken: String?) -> Wiring {
+        Wiring(options: options, environment: environment, transport: aws.transport, logger: logging(options), sender: aws.sender,
+               rancherToken: rancherToken)
+    }
+
+    private static func logging(_ options: DNSOptions) -> Logger {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
             return handler
         }
-        let logger = Logger(label: "ranchhand.dns")
-        if let aws {
-            return Wiring(options: options, environment: environment, transport: aws.transport, logger: logger, sender: aws.sender,
-                          rancherToken: rancherToken)
-        }
-        let transport = try AsyncHTTPTransport()
-        let files = try SharedConfigFiles.load(environment: environment)
-        let metadata = LiveInstanceMetadataClient(configuration: InstanceMetadataConfiguration(environment: environment), transport: transport,
-                                                  now: { Date() })
-        let region = try await RegionResolver.region(environment: environment, files: files, metadata: metadata)
-        let chain = CredentialsChain(environment: environment, files: files, transport: transport, region: region, logger: logger, now: { Date() })
-        let sender = AWSRequestSender(transport: transport, credentials: try chain.provider(),
-                                      endpoints: AWSEndpoints(region: region, environment: environment), logger: logger)
-        return Wiring(options: options, environment: environment, transport: transport, logger: logger, sender: sender, rancherToken: rancherToken)
+        return Logger(label: "ranchhand.dns")
     }
 
-    var route53: LiveRoute53Client { LiveRoute53Client(sender: sender) }
+    var route53: LiveRoute53Client { LiveRoute53Client(sender: sender, rate: route53Rate) }
 
     /// The Kubernetes client, when the Ingresses come from an API server.
     func kubernetes() throws -> (any KubernetesClient)? {
@@ -90,8 +107,6 @@ struct Wiring {
     static func read(_ path: String) throws -> String {
         try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
-
-    func shutdown() async { await transport.shutdown() }
 }
 
 struct WiringError: Error, CustomStringConvertible {

@@ -32,6 +32,21 @@ public final class AsyncHTTPTransport: HTTPTransport {
         try? await client.shutdown()
     }
 
+    /// Runs `body` with a new transport and shuts it down on every way out, a throw included: a
+    /// client dropped unshut traps in a debug build ("Client not shut down before the deinit")
+    /// and leaks in a release one. Executables make their transport only through this.
+    public static func scoped<T>(logger: Logger = Logger(label: "ranchhand.http"), _ body: (AsyncHTTPTransport) async throws -> T) async throws -> T {
+        let transport = try AsyncHTTPTransport(logger: logger)
+        do {
+            let result = try await body(transport)
+            await transport.shutdown()
+            return result
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+    }
+
     public func send(_ request: HTTPRequest, service: String, operation: String) async throws(ClientError) -> HTTPResponse {
         guard let (scheme, host) = PlainHTTPPolicy.schemeAndHost(of: request.url), scheme == "https" || scheme == "http" else {
             throw ClientError(.configuration, service: service, operation: operation, message: "not an http(s) URL: \(request.url)")

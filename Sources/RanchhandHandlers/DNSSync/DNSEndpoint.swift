@@ -16,6 +16,7 @@ public struct DNSResource: StringIdentifier, Comparable {
 
     public static func ingress(_ id: NamespacedName) -> DNSResource { DNSResource("ingress/\(id.namespace)/\(id.name)") }
     public static func nodes(_ group: AutoScalingGroupName) -> DNSResource { DNSResource("nodes/\(group.rawValue)") }
+    public var isNodePool: Bool { rawValue.hasPrefix("nodes/") }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

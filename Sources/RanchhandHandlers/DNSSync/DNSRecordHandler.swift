@@ -39,7 +39,7 @@ public enum DNSTrigger: Sendable, Equatable {
 
 /// The DNS syncer as the Lambda loop, the SQS poller and `replay` see it. It reads its own queue or
 /// rule; it never shares one with another tool and never completes lifecycle actions.
-public struct DNSRecordHandler: EventRecordHandler {
+public struct DNSRecordHandler: BatchRecordHandler {
     public let syncer: DNSSyncer
     public let dryRun: Bool
     /// Told about every sync (the executable prints the JSON for `--dry-run` and `replay`).
@@ -52,25 +52,48 @@ public struct DNSRecordHandler: EventRecordHandler {
     }
 
     public func handle(_ record: EventRecord, context: HandlingContext) async -> RecordOutcome {
-        guard let payload = record.payload else { return .failed("undecodable record") }
-        switch DNSTrigger.of(payload, group: syncer.configuration.nodePool?.group) {
-        case .ignore(let why):
-            return .ignored(why)
-        case .sync(let excluded, let reason):
-            var logger = context.logger
-            logger[metadataKey: "trigger"] = "\(reason)"
-            var syncer = self.syncer
-            syncer.logger = logger
-            let result: DNSSyncResult
-            do {
-                result = try await syncer.sync(excluding: excluded, dryRun: dryRun)
-            } catch {
-                logger.error("DNS sync could not run; will retry", metadata: ["error": "\(error)"])
-                return .retry("\(reason): \(error)")
-            }
-            report(result)
-            return Self.outcome(of: result, reason: reason)
+        await handle(batch: [record], context: context)[0]
+    }
+
+    /// Every record of a batch that asks for a sync gets one shared sync, leaving out every
+    /// instance any of them says is going (one zone read per batch, not one per record).
+    public func handle(batch records: [EventRecord], context: HandlingContext) async -> [RecordOutcome] {
+        let triggers = records.map { record in
+            record.payload.map { DNSTrigger.of($0, group: syncer.configuration.nodePool?.group) } ?? .ignore("undecodable record")
         }
+        var excluded: Set<InstanceID> = []
+        var reasons: [String] = []
+        for case .sync(let leaving, let reason) in triggers {
+            excluded.formUnion(leaving)
+            reasons.append(reason)
+        }
+        let shared = reasons.isEmpty ? nil : await sync(excluding: excluded, reason: Self.summary(reasons), context: context)
+        return zip(records, triggers).map { record, trigger in
+            switch trigger {
+            case .ignore(let why): record.payload == nil ? .failed(why) : .ignored(why)
+            case .sync: shared ?? .failed("no sync ran")
+            }
+        }
+    }
+
+    private func sync(excluding excluded: Set<InstanceID>, reason: String, context: HandlingContext) async -> RecordOutcome {
+        var logger = context.logger
+        logger[metadataKey: "trigger"] = "\(reason)"
+        var syncer = self.syncer
+        syncer.logger = logger
+        let result: DNSSyncResult
+        do {
+            result = try await syncer.sync(excluding: excluded, dryRun: dryRun)
+        } catch {
+            logger.error("DNS sync could not run; will retry", metadata: ["error": "\(error)"])
+            return .retry("\(reason): \(error)")
+        }
+        report(result)
+        return Self.outcome(of: result, reason: reason)
+    }
+
+    static func summary(_ reasons: [String]) -> String {
+        reasons.count == 1 ? reasons[0] : "\(reasons.count) events (\(reasons.prefix(3).joined(separator: "; "))\(reasons.count > 3 ? "; …" : ""))"
     }
 
     /// A sync that could not finish (throttled past the policy, a lost connection) is retried;

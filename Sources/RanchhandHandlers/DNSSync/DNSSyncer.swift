@@ -85,10 +85,20 @@ public struct DNSSyncer: Sendable {
             let zones = try await sources.loadBalancerZones(for: hostnames)
             desired.merge(IngressEndpoints.desired(from: ingresses, options: configuration.ingress, loadBalancers: zones))
         }
-        if let nodes, let pool = configuration.nodePool { desired.merge(NodePoolEndpoints.desired(from: nodes, options: pool)) }
+        if let nodes, let pool = configuration.nodePool {
+            if nodes.count >= pool.minimumRecords {
+                desired.merge(NodePoolEndpoints.desired(from: nodes, options: pool))
+            } else {
+                // A group read as (nearly) empty is more often a bad read than a real outage: keep the records.
+                desired.retained.insert(.nodes(pool.group))
+                logger.warning("node pool below its floor: no node-pool record changed", metadata: [
+                    "group": "\(pool.group)", "members": "\(nodes.count)", "minimum_records": "\(pool.minimumRecords)",
+                ])
+            }
+        }
         if let zoneName { desired.keepOnly(within: zoneName) }
-        let plan = RecordPlan.calculate(current: current, desired: desired, policy: configuration.policy, owner: configuration.owner,
-                                        registry: configuration.registry)
+        let plan = RecordPlan.calculate(current: current, desired: desired, policy: configuration.policy,
+                                        nodePoolPolicy: configuration.nodePool?.policy, owner: configuration.owner, registry: configuration.registry)
         let packed = ChangeBatcher.batches(plan.changes, limits: configuration.limits)
         var result = DNSSyncResult(zone: configuration.zone, zoneName: zoneName, owner: configuration.owner, plan: plan,
                                    listRequests: max(1, (current.count + Self.listPageSize - 1) / Self.listPageSize),

@@ -14,6 +14,19 @@ public struct NodePoolOptions: Sendable, Equatable {
         case multivalue
         /// One A record set holding every address (UPSERT on each change); resolvers get all.
         case simple
+
+        /// Route53's quotas (DNSLimitations): 100 record sets of one name and type with multivalue
+        /// answer routing; 400 values in one record set. Past them a change fails as an opaque
+        /// InvalidChangeBatch, so the members beyond are refused by name instead.
+        public var route53Limit: Int { self == .multivalue ? 100 : 400 }
+
+        func overLimit(_ members: Int) -> String {
+            switch self {
+            case .multivalue: "\(members) members: Route53 allows 100 multivalue record sets per name (and answers with at most 8); "
+                + "the first 100 by instance id are listed. Use --node-style simple (up to 400 addresses) or split the pool"
+            case .simple: "\(members) members: a Route53 record set holds at most 400 values; the first 400 by instance id are listed"
+            }
+        }
     }
 
     public var group: AutoScalingGroupName
@@ -21,13 +34,21 @@ public struct NodePoolOptions: Sendable, Equatable {
     public var address: Address
     public var ttl: Int
     public var style: Style
+    /// The pool's own policy, whatever the Ingress records' is: a departed instance's record is a
+    /// deletion, and an upsert-only pool would hand clients the addresses of terminated nodes.
+    public var policy: PlanPolicy
+    /// Fewer members than this (an empty or bad read of the group) change no node-pool record.
+    public var minimumRecords: Int
 
-    public init(group: AutoScalingGroupName, recordName: String, address: Address = .privateIPv4, ttl: Int = 60, style: Style = .multivalue) {
+    public init(group: AutoScalingGroupName, recordName: String, address: Address = .privateIPv4, ttl: Int = 60, style: Style = .multivalue,
+                policy: PlanPolicy = .sync, minimumRecords: Int = 1) {
         self.group = group
         self.recordName = RecordName.normalized(recordName)
         self.address = address
         self.ttl = ttl
         self.style = style
+        self.policy = policy
+        self.minimumRecords = minimumRecords
     }
 }
 
@@ -68,6 +89,12 @@ public enum NodePoolEndpoints {
             }
             addressed.append((node, address))
         }
+        let limit = options.style.route53Limit
+        for (node, _) in addressed.dropFirst(limit) {
+            desired.rejected.append(RecordConflict(name: options.recordName, type: .a, setIdentifier: node.instanceID.rawValue, resource: resource,
+                                                   reason: options.style.overLimit(addressed.count)))
+        }
+        addressed = Array(addressed.prefix(limit))
         switch options.style {
         case .multivalue:
             desired.endpoints = addressed.map { node, address in

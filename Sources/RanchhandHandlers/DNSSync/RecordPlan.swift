@@ -80,8 +80,9 @@ public struct RecordPlan: Sendable, Equatable {
     /// * Alias ↔ plain or a routing change is DELETE + CREATE; other differences are UPSERT.
     /// * Records of `desired.retained` resources, or of resources outside `desired.scope`, are not
     ///   deleted for want of a desired record; an owned record without a `resource` label neither.
-    public static func calculate(current: [ResourceRecordSet], desired: DesiredRecords, policy: PlanPolicy, owner: OwnerID,
-                                 registry: TXTRegistry = TXTRegistry()) -> RecordPlan {
+    /// * Node-pool records follow `nodePoolPolicy` (nil: `policy`), every other record `policy`.
+    public static func calculate(current: [ResourceRecordSet], desired: DesiredRecords, policy: PlanPolicy, nodePoolPolicy: PlanPolicy? = nil,
+                                 owner: OwnerID, registry: TXTRegistry = TXTRegistry()) -> RecordPlan {
         let zone = ZoneIndex(current, registry: registry, owner: owner)
         var conflicts = desired.rejected
         let wanted = resolve(desired.endpoints, zone: zone, conflicts: &conflicts)
@@ -91,7 +92,7 @@ public struct RecordPlan: Sendable, Equatable {
             var row = RowPlanner(key: key, current: zone.rows[key] ?? [:], desired: wanted[key] ?? [:], zone: zone,
                                  retained: desired.retained, scope: desired.scope)
             row.plan()
-            let kept = row.changes.filter { policy.allows($0.operation) }
+            let kept = row.changes.filter { ($0.resource.isNodePool ? nodePoolPolicy ?? policy : policy).allows($0.operation) }
             held += row.changes.count - kept.count
             changes += row.dropCreatesBlockedByKeptRecords(kept, policy: policy, conflicts: &conflicts)
             conflicts += row.conflicts

@@ -9,6 +9,7 @@ actor StrictRoute53: Route53Client {
     struct Key: Hashable { var name: String; var type: String; var setIdentifier: String? }
     private(set) var records: [Key: ResourceRecordSet] = [:]
     private(set) var changeCalls: [[RecordChange]] = []
+    private(set) var listCalls = 0
     var poisoned: Set<String> = []
     var namingMessage = true
     var failure: ClientError?
@@ -31,7 +32,8 @@ actor StrictRoute53: Route53Client {
     func listHostedZonesByName(startingAt dnsName: String?, limit: Int?) async throws(ClientError) -> [HostedZone] { [] }
 
     func listResourceRecordSets(_ zone: HostedZoneID, pageSize: Int?) async throws(ClientError) -> [ResourceRecordSet] {
-        records.values.sorted { ($0.name, $0.type.rawValue, $0.setIdentifier ?? "") < ($1.name, $1.type.rawValue, $1.setIdentifier ?? "") }
+        listCalls += 1
+        return records.values.sorted { ($0.name, $0.type.rawValue, $0.setIdentifier ?? "") < ($1.name, $1.type.rawValue, $1.setIdentifier ?? "") }
     }
 
     func changeResourceRecordSets(_ zone: HostedZoneID, changes: [RecordChange], comment: String?) async throws(ClientError) -> ChangeInfo {
