@@ -8,9 +8,12 @@ public enum ChildProcess {
     }
 
     public struct Output: Sendable {
+        /// The exit status, or the signal's number when `signaled`.
         public var status: Int32
         public var standardOutput: Data
         public var standardError: String
+        /// Ended by a signal (a trap, SIGILL from a failed precondition) rather than `exit`.
+        public var signaled = false
     }
 
     /// The repository root, found from this file's path (SwiftPM resources cannot live outside a target).
@@ -54,7 +57,8 @@ public enum ChildProcess {
                 group.wait()
                 process.waitUntilExit()
                 continuation.resume(returning: Output(status: process.terminationStatus, standardOutput: outputData,
-                                                      standardError: String(decoding: errorData, as: UTF8.self)))
+                                                      standardError: String(decoding: errorData, as: UTF8.self),
+                                                      signaled: process.terminationReason == .uncaughtSignal))
             }
         }
     }

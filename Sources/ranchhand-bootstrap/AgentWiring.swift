@@ -16,7 +16,16 @@ struct AgentWiring {
     static let defaultConfigPath = "/etc/ranchhand/bootstrap.yaml"
     static let standardPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-    init(settings: SettingsOptions, options: AgentOptions, writesLog: Bool) throws {
+    /// Runs `body` with the agent; its transport is shut down on every way out.
+    static func with<T>(settings: SettingsOptions, options: AgentOptions, writesLog: Bool, _ body: (AgentWiring) async throws -> T) async throws -> T {
+        var logger = Logger(label: "ranchhand.bootstrap") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = ProcessInfo.processInfo.environment["RANCHHAND_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        return try await AsyncHTTPTransport.scoped(logger: logger) { transport in
+            try await body(try AgentWiring(settings: settings, options: options, writesLog: writesLog, transport: transport, logger: logger))
+        }
+    }
+
+    private init(settings: SettingsOptions, options: AgentOptions, writesLog: Bool, transport: AsyncHTTPTransport, logger: Logger) throws {
         var environment = ProcessInfo.processInfo.environment
         if (environment["PATH"] ?? "").isEmpty { environment["PATH"] = Self.standardPath }
         if options.runner == .dry, options.root == "/" {
@@ -33,9 +42,7 @@ struct AgentWiring {
         unitArguments += (options.prepareOnly ? ["--prepare-only"] : []) + settings.arguments
         request = BootstrapRequest(localLayers: layers, ssmPrefix: ssmPrefix, unitArguments: unitArguments, prepareOnly: options.prepareOnly)
 
-        var logger = Logger(label: "ranchhand.bootstrap") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = environment["RANCHHAND_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        transport = try AsyncHTTPTransport(logger: logger)
+        self.transport = transport
         let metadata = LiveInstanceMetadataClient(configuration: InstanceMetadataConfiguration(environment: environment), transport: transport,
                                                   now: { Date() })
         let connector = LiveBootstrapConnector(environment: environment, transport: transport, logger: logger)

@@ -40,11 +40,11 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: AgentOptions
 
     func run() async throws {
-        let wiring = try AgentWiring(settings: settings, options: options, writesLog: true)
-        let lock = AgentWiring.lock(root: wiring.agent.files)
-        let outcome = await wiring.agent.run(wiring.request)
-        await wiring.transport.shutdown()
-        if lock >= 0 { close(lock) }
+        let outcome = try await AgentWiring.with(settings: settings, options: options, writesLog: true) { wiring in
+            let lock = AgentWiring.lock(root: wiring.agent.files)
+            defer { if lock >= 0 { close(lock) } }
+            return await wiring.agent.run(wiring.request)
+        }
         if !outcome.succeeded { throw ExitCode.failure }
     }
 }
@@ -58,15 +58,14 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var options: AgentOptions
 
     func run() async throws {
-        let wiring = try AgentWiring(settings: settings, options: options, writesLog: false)
-        let text: Result<String, BootstrapError>
-        do {
-            let prepared = try await wiring.agent.plan(wiring.request)
-            text = .success(prepared.plan.text(snapshot: try await prepared.snapshot(), sources: prepared.settings.sources))
-        } catch {
-            text = .failure(error)
+        let text = try await AgentWiring.with(settings: settings, options: options, writesLog: false) { wiring -> Result<String, BootstrapError> in
+            do throws(BootstrapError) {
+                let prepared = try await wiring.agent.plan(wiring.request)
+                return .success(prepared.plan.text(snapshot: try await prepared.snapshot(), sources: prepared.settings.sources))
+            } catch {
+                return .failure(error)
+            }
         }
-        await wiring.transport.shutdown()
         switch text {
         case .success(let plan):
             AgentWiring.printLine(plan)

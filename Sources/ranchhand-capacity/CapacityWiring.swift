@@ -24,16 +24,17 @@ final class CapacityWiring {
         self.logger = logger
     }
 
-    static func make(_ options: CapacityOptions, label: String) async throws -> CapacityWiring {
+    /// Runs `body` with the command's wiring; its transport is shut down on every way out.
+    static func with<T>(_ options: CapacityOptions, label: String, _ body: (CapacityWiring) async throws -> T) async throws -> T {
         let environment = ProcessInfo.processInfo.environment
         let level = (options.logLevel ?? environment["RANCHHAND_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         var logger = Logger(label: label)
         logger.logLevel = level
-        return CapacityWiring(options: options, environment: environment, transport: try AsyncHTTPTransport(logger: logger), logger: logger)
+        return try await AsyncHTTPTransport.scoped(logger: logger) { transport in
+            try await body(CapacityWiring(options: options, environment: environment, transport: transport, logger: logger))
+        }
     }
-
-    func shutdown() async { await transport.shutdown() }
 
     private var ssmPrefix: String? { environment["RANCHHAND_SSM_PREFIX"].flatMap { $0.isEmpty ? nil : $0 } }
 

@@ -27,19 +27,18 @@ struct LambdaCommand: AsyncParsableCommand {
         guard let endpoint = ProcessInfo.processInfo.environment["AWS_LAMBDA_RUNTIME_API"] else {
             throw ValidationError("AWS_LAMBDA_RUNTIME_API is not set: this mode runs inside Lambda (or the Runtime Interface Emulator)")
         }
-        let wiring = try await CapacityWiring.make(options, label: "ranchhand.capacity")
-        let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: wiring.transport)
-        let handler: CapacityRecordHandler
-        do {
-            let configuration = try await wiring.configuration()
-            let selected = CapacityConfiguration(scalers: try wiring.selected(configuration))
-            handler = CapacityRecordHandler(configuration: selected, runner: try await wiring.runner(for: configuration), dryRun: dryRun)
-        } catch {
-            await LambdaLoop.reportInitializationError("\(error)", api: api, logger: wiring.logger)
-            await wiring.shutdown()
-            throw ExitCode(1)
+        try await CapacityWiring.with(options, label: "ranchhand.capacity") { wiring in
+            let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: wiring.transport)
+            let handler: CapacityRecordHandler
+            do {
+                let configuration = try await wiring.configuration()
+                let selected = CapacityConfiguration(scalers: try wiring.selected(configuration))
+                handler = CapacityRecordHandler(configuration: selected, runner: try await wiring.runner(for: configuration), dryRun: dryRun)
+            } catch {
+                await LambdaLoop.reportInitializationError("\(error)", api: api, logger: wiring.logger)
+                throw ExitCode(1)
+            }
+            await LambdaLoop(api: api, processor: BatchProcessor(handler: handler), logger: wiring.logger).run()
         }
-        await LambdaLoop(api: api, processor: BatchProcessor(handler: handler), logger: wiring.logger).run()
-        await wiring.shutdown()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RanchhandHandlers
 import RanchhandLambda
 
@@ -21,19 +22,15 @@ struct LoopCommand: AsyncParsableCommand {
 
     func run() async throws {
         let stop = ShutdownSignal.install()
-        let wiring = try await CapacityWiring.make(options, label: "ranchhand.capacity")
-        let scalers: [ScalerConfiguration]
-        let runner: CapacityRunner
-        do {
+        try await CapacityWiring.with(options, label: "ranchhand.capacity") { wiring in
             let configuration = try await wiring.configuration()
-            scalers = try wiring.selected(configuration)
-            runner = try await wiring.runner(for: configuration)
-        } catch {
-            await wiring.shutdown()
-            throw error
+            try await loop(try wiring.selected(configuration), runner: try await wiring.runner(for: configuration), logger: wiring.logger, stop: stop)
         }
+    }
+
+    private func loop(_ scalers: [ScalerConfiguration], runner: CapacityRunner, logger: Logger, stop: ShutdownSignal) async throws {
         var schedule = LoopSchedule(periods: scalers.map { ($0.name, $0.period) }, start: Date())
-        wiring.logger.info("capacity loop started", metadata: ["scalers": "\(scalers.map(\.name).joined(separator: ","))", "dry_run": "\(dryRun)"])
+        logger.info("capacity loop started", metadata: ["scalers": "\(scalers.map(\.name).joined(separator: ","))", "dry_run": "\(dryRun)"])
         while !stop.isRaised {
             let (due, next) = schedule.due(at: Date())
             for name in due where !stop.isRaised {
@@ -46,7 +43,6 @@ struct LoopCommand: AsyncParsableCommand {
             // Sleep in short steps so a signal is noticed within a second.
             try? await Task.sleep(for: .seconds(min(1, wait)))
         }
-        wiring.logger.info("capacity loop stopped")
-        await wiring.shutdown()
+        logger.info("capacity loop stopped")
     }
 }

@@ -52,17 +52,11 @@ struct PlanCommand: AsyncParsableCommand {
 /// One evaluation of the selected scalers, printed; shared by `run` and `plan`.
 enum Evaluation {
     static func once(_ options: CapacityOptions, dryRun: Bool, json: Bool) async throws {
-        let wiring = try await CapacityWiring.make(options, label: "ranchhand.capacity")
-        let evaluations: [ScalerEvaluation]
-        do {
+        let evaluations = try await CapacityWiring.with(options, label: "ranchhand.capacity") { wiring in
             let configuration = try await wiring.configuration()
             let runner = try await wiring.runner(for: configuration)
-            evaluations = await runner.run(try wiring.selected(configuration), now: Date(), dryRun: dryRun)
-        } catch {
-            await wiring.shutdown()
-            throw error
+            return await runner.run(try wiring.selected(configuration), now: Date(), dryRun: dryRun)
         }
-        await wiring.shutdown()
         for evaluation in evaluations { print(json ? evaluation.jsonLine : evaluation.text) }
         if evaluations.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
     }

@@ -42,12 +42,18 @@ struct LambdaCommand: AsyncParsableCommand {
             throw ValidationError("AWS_LAMBDA_RUNTIME_API is not set: this mode runs inside Lambda (or the Runtime Interface Emulator)")
         }
         guard let prefix = environment[ParameterStoreSettings.prefixVariable], !prefix.isEmpty else {
-            try await serve(endpoint: endpoint, environment: environment, wiring: try Wiring.make(options, label: "ranchhand.scale-in"))
+            try await Wiring.with(options, label: "ranchhand.scale-in") { wiring in try await serve(endpoint: endpoint, wiring: wiring) }
             return
         }
         // Until the options (and with them the log level) are known, log with the default level.
         let startupLogger = Logger(label: "ranchhand.scale-in") { JSONLogHandler(label: $0) }
-        let transport = try AsyncHTTPTransport(logger: startupLogger)
+        try await AsyncHTTPTransport.scoped(logger: startupLogger) { transport in
+            try await configureAndServe(endpoint: endpoint, prefix: prefix, environment: environment, transport: transport, startupLogger: startupLogger)
+        }
+    }
+
+    private func configureAndServe(endpoint: String, prefix: String, environment: [String: String], transport: AsyncHTTPTransport,
+                                   startupLogger: Logger) async throws {
         let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: transport)
         let given = Array(CommandLine.arguments.dropFirst())
         guard let startup = await ParameterStoreStartup<LambdaCommand>.configure(
@@ -63,15 +69,14 @@ struct LambdaCommand: AsyncParsableCommand {
             parserMessage: { ScaleIn.message(for: $0) },
             needsRancherToken: { _ in true })
         else {
-            await transport.shutdown()
             throw ExitCode(1)
         }
-        let wiring = try Wiring.make(startup.command.options, label: "ranchhand.scale-in", environment: environment, transport: transport,
-                                     rancherToken: startup.rancherToken)
-        try await serve(endpoint: endpoint, environment: environment, wiring: wiring)
+        let wiring = Wiring.make(startup.command.options, label: "ranchhand.scale-in", environment: environment, transport: transport,
+                                 rancherToken: startup.rancherToken)
+        try await serve(endpoint: endpoint, wiring: wiring)
     }
 
-    private func serve(endpoint: String, environment: [String: String], wiring: Wiring) async throws {
+    private func serve(endpoint: String, wiring: Wiring) async throws {
         let api = LiveLambdaRuntimeAPI(endpoint: endpoint, transport: wiring.transport)
         let handler: any EventRecordHandler
         let aws: AWSRequestSender
@@ -80,11 +85,9 @@ struct LambdaCommand: AsyncParsableCommand {
             handler = try await wiring.handler(aws: aws, keepsWaitingHooks: true, invisibleCluster: .holdHooks)
         } catch {
             await LambdaLoop.reportInitializationError("\(error)", api: api, logger: wiring.logger)
-            await wiring.transport.shutdown()
             throw ExitCode(1)
         }
         let redelivery = redeliveryDelay < 0 ? nil : PromptRedelivery(sqs: LiveSQSClient(sender: aws), delaySeconds: redeliveryDelay)
         await LambdaLoop(api: api, processor: BatchProcessor(handler: handler), logger: wiring.logger, redelivery: redelivery).run()
-        await wiring.transport.shutdown()
     }
 }

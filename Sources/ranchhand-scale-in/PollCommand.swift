@@ -50,7 +50,10 @@ struct PollCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let wiring = try Wiring.make(options, label: "ranchhand.scale-in")
+        try await Wiring.with(options, label: "ranchhand.scale-in") { wiring in try await poll(wiring) }
+    }
+
+    private func poll(_ wiring: Wiring) async throws {
         let aws = try await wiring.aws()
         let metrics = metricsAddress.map { _ in ScaleInMetrics() }
         let handler = try await wiring.handler(aws: aws, extraObservers: metrics.map { [$0] } ?? [], invisibleCluster: .holdHooks)
@@ -72,7 +75,6 @@ struct PollCommand: AsyncParsableCommand {
         await background.value
         await endpoint?.stop()
         wiring.logger.info("stopped", metadata: ["messages_handled": "\(handled)"])
-        await wiring.transport.shutdown()
     }
 
     /// The process's hook keeper and reconcile timer (every `period`; none when zero), until cancelled.

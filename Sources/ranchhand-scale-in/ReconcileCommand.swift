@@ -25,12 +25,11 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(help: "Print what would be done (one plan per item); change nothing.") var dryRun = false
 
     func run() async throws {
-        let wiring = try Wiring.make(options, label: "ranchhand.scale-in")
-        let aws = try await wiring.aws()
-        let handler = try await wiring.handler(aws: aws)
-        let context = HandlingContext(deadline: Date().addingTimeInterval(840), logger: wiring.logger)
-        let result = await handler.reconcile(dryRun: dryRun, now: Date(), context: context)
-        await wiring.transport.shutdown()
+        let result = try await Wiring.with(options, label: "ranchhand.scale-in") { wiring in
+            let handler = try await wiring.handler(aws: try await wiring.aws())
+            let context = HandlingContext(deadline: Date().addingTimeInterval(840), logger: wiring.logger)
+            return await handler.reconcile(dryRun: dryRun, now: Date(), context: context)
+        }
         switch result {
         case .success(let findings):
             for finding in findings { print(finding) }

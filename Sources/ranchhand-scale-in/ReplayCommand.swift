@@ -17,6 +17,8 @@ struct ReplayCommand: AsyncParsableCommand {
             With --cluster-snapshot FILE the world is read from a snapshot (see `snapshot`) and no \
             network is used at all. Without --dry-run the plan is applied against the configured Rancher \
             and AWS (set AWS_ENDPOINT_URL to aim AWS calls at an emulator).
+
+            Exit status with --dry-run: 0 when every record decoded; 65 when a file or a record of a             batch could not be decoded (one line on stderr each, naming the JSON path and the SQS             message; the good records' plans are still printed). Without --dry-run: 1 when any             record was not handled.
             """
     )
 
@@ -35,14 +37,7 @@ struct ReplayCommand: AsyncParsableCommand {
             try await printPlans(world: world)
             return
         }
-        let wiring = try Wiring.make(options, label: "ranchhand.scale-in")
-        do {
-            try await apply(wiring)
-            await wiring.transport.shutdown()
-        } catch {
-            await wiring.transport.shutdown()
-            throw error
-        }
+        try await Wiring.with(options, label: "ranchhand.scale-in") { wiring in try await apply(wiring) }
     }
 
     private func apply(_ wiring: Wiring) async throws {
@@ -77,6 +72,13 @@ struct ReplayCommand: AsyncParsableCommand {
                 continue
             }
             for record in records {
+                // As `ranchhand decode`: a bad record is a line on stderr and exit 65, not a plan.
+                if let error = record.error {
+                    let message = record.sqsMessage.map { " (SQS message \($0.messageID))" } ?? ""
+                    FileHandle.standardError.write(Data("\(file): \(error)\(message)\n".utf8))
+                    undecodable = true
+                    continue
+                }
                 print(try await plan(for: record, world: world).jsonLine)
             }
         }
@@ -85,7 +87,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     private func plan(for record: EventRecord, world: any ScaleInWorld) async throws -> ScaleInPlan {
         guard case .lifecycleAction(let event)? = record.payload else {
-            let why = record.error.map { "undecodable record: \($0)" } ?? "\(record.payload?.kind.rawValue ?? "unknown") is not a terminate lifecycle hook"
+            let why = "\(record.payload?.kind.rawValue ?? "unknown") is not a terminate lifecycle hook"
             return ScaleInPlan(instanceID: record.payload?.instanceID ?? InstanceID(""), verdict: .skip, reason: why, steps: [])
         }
         return ScaleInDecision.plan(for: event, cluster: try await world.snapshot(for: event), policy: options.policy)

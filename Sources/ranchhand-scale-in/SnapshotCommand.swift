@@ -15,12 +15,20 @@ struct SnapshotCommand: AsyncParsableCommand {
             """
     )
 
+    // `--group` (ScaleInOptions') names the one group whose retention policy and hooks are recorded:
+    // a second `--group` here made ArgumentParser refuse the command outright.
     @OptionGroup var options: ScaleInOptions
-    @Option(help: "Also record this Auto Scaling group's retention policy and lifecycle hooks.") var group: String?
     @Option(help: "Write here instead of standard output.") var output: String?
 
+    func validate() throws {
+        if options.groups.count > 1 { throw ValidationError("snapshot records one Auto Scaling group: give --group once") }
+    }
+
     func run() async throws {
-        let wiring = try Wiring.make(options, label: "ranchhand.scale-in")
+        try await Wiring.with(options, label: "ranchhand.scale-in") { wiring in try await record(wiring) }
+    }
+
+    private func record(_ wiring: Wiring) async throws {
         let aws = try await wiring.aws()
         let rancher = try await wiring.rancher(aws: aws)
         let nodes = try await rancher.nodeDocuments(cluster: try wiring.cluster())
@@ -35,7 +43,7 @@ struct SnapshotCommand: AsyncParsableCommand {
                          "privateDnsName": instance.privateDNSName.map(JSONValue.string) ?? .null])
             }),
         ]
-        if let group {
+        if let group = options.groups.first {
             let autoScaling = LiveAutoScalingClient(sender: aws)
             let facts = try await autoScaling.describeAutoScalingGroups([AutoScalingGroupName(group)]).first
             let hooks = try await autoScaling.describeLifecycleHooks(AutoScalingGroupName(group))
@@ -50,6 +58,5 @@ struct SnapshotCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(JSONValue.object(document))
         if let output { try data.write(to: URL(fileURLWithPath: output)) } else { print(String(decoding: data, as: UTF8.self)) }
-        await wiring.transport.shutdown()
     }
 }

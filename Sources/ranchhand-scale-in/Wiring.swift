@@ -19,16 +19,29 @@ struct Wiring {
     /// This process in the shared lease table (a cold start is a new holder).
     let processHolder = "ranchhand-scale-in/\(UUID().uuidString)"
 
-    /// `transport`: one already made at start-up (the Lambda function's, which read SSM with it).
-    static func make(_ options: ScaleInOptions, label: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                     transport: AsyncHTTPTransport? = nil, rancherToken: String? = nil) throws -> Wiring {
+    /// Runs `body` with the command's wiring; its transport is shut down on every way out.
+    static func with<T>(_ options: ScaleInOptions, label: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                        _ body: (Wiring) async throws -> T) async throws -> T {
+        let logger = logging(options, label: label, environment: environment)
+        return try await AsyncHTTPTransport.scoped(logger: logger) { transport in
+            try await body(Wiring(options: options, environment: environment, transport: transport, logger: logger))
+        }
+    }
+
+    /// Over a transport made at start-up (the Lambda function's, which read SSM with it), shut down by its maker.
+    static func make(_ options: ScaleInOptions, label: String, environment: [String: String], transport: AsyncHTTPTransport,
+                     rancherToken: String?) -> Wiring {
+        Wiring(options: options, environment: environment, transport: transport, logger: logging(options, label: label, environment: environment),
+               rancherToken: rancherToken)
+    }
+
+    private static func logging(_ options: ScaleInOptions, label: String, environment: [String: String]) -> Logger {
         let level = ScaleInOptions.value(options.logLevel, "RANCHHAND_LOG_LEVEL", environment).flatMap(Logger.Level.init(rawValue:)) ?? .info
         // JSON lines: CloudWatch Logs (Lambda) and log shippers (poller) parse them as they are.
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         var logger = Logger(label: label)
         logger.logLevel = level
-        return Wiring(options: options, environment: environment, transport: try transport ?? AsyncHTTPTransport(logger: logger), logger: logger,
-                      rancherToken: rancherToken)
+        return logger
     }
 
     func aws() async throws -> AWSRequestSender {

@@ -54,14 +54,9 @@ struct DemoCommand: AsyncParsableCommand {
     private func story(_ sandbox: Sandbox) async throws {
         print("== 1. Bootstrap: a launch lifecycle event, the agent's plan for the new worker, its join into Rancher")
         print("   sandbox Rancher and IMDS at \(sandbox.httpURL ?? "?") (clusters home/RKE1 and edge/RKE2)")
-        let transport = try AsyncHTTPTransport()
-        do {
+        try await AsyncHTTPTransport.scoped { transport in
             try await DemoBootstrap(sandbox: sandbox, cluster: SandboxWorld.standardRKE2Cluster).run(transport: transport)
-        } catch {
-            await transport.shutdown()
-            throw error
         }
-        await transport.shutdown()
         print("\n== 2. Events: a recorded SQS->Lambda batch, decoded")
         for record in try EventDecoder.decode(DemoEvents.terminateBatch) {
             if let summary = EventSummary(record) { print("   " + summary.jsonLine) }

@@ -12,7 +12,10 @@ struct DemoDNS {
     let sandbox: Sandbox
 
     func run() async throws {
-        let transport = try AsyncHTTPTransport()
+        try await AsyncHTTPTransport.scoped { transport in try await sync(transport: transport) }
+    }
+
+    private func sync(transport: AsyncHTTPTransport) async throws {
         var logger = Logger(label: "demo")
         logger.logLevel = .error
         let rancher = RancherConfiguration(baseURL: sandbox.httpURL!, token: RancherAPIToken(sandbox.apiToken))
@@ -27,7 +30,6 @@ struct DemoDNS {
             let target = change.recordSet.aliasTarget.map { "ALIAS \($0.dnsName)" } ?? change.recordSet.values.joined(separator: " ")
             print("     \(change.action.rawValue) \(change.recordSet.name) \(change.recordSet.type.rawValue) \(target)")
         }
-        await transport.shutdown()
     }
 }
 

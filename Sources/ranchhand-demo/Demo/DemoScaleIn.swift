@@ -18,14 +18,7 @@ struct DemoScaleIn {
     """#
 
     func run() async throws {
-        let transport = try AsyncHTTPTransport()
-        do {
-            try await run(transport: transport)
-        } catch {
-            await transport.shutdown()
-            throw error
-        }
-        await transport.shutdown()
+        try await AsyncHTTPTransport.scoped { transport in try await run(transport: transport) }
     }
 
     private func run(transport: AsyncHTTPTransport) async throws {
