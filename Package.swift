@@ -145,7 +145,7 @@ let package = Package(
         // Test support only (moto/fault-proxy processes, seeding, a recording log handler): test targets depend on it, nothing else.
         .target(
             name: "RanchhandTestSupport",
-            dependencies: ["RanchhandHTTP", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["RanchhandHTTP", "RanchhandClients", "RanchhandEvents", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "RanchhandHTTPTests", dependencies: ["RanchhandHTTP", "RanchhandTestSupport", "RanchhandSandbox"]),
         .testTarget(name: "RanchhandSandboxTests", dependencies: ["RanchhandSandbox", "RanchhandClients"]),

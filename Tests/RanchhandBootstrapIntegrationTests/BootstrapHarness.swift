@@ -21,7 +21,7 @@ struct BootstrapHarness {
     let prefix: String
     let cluster: RancherClusterID
     /// RecordLifecycleActionHeartbeat calls the agent made (each one really sent to moto).
-    let heartbeats = HeartbeatCounter()
+    let heartbeats = HeartbeatCount()
 
     /// `configure` adjusts the sandbox before it starts (IMDS answers, behaviour).
     static func run(
@@ -136,11 +136,11 @@ struct TestConnector: BootstrapConnector {
     let moto: String
     let transport: AsyncHTTPTransport
     let clock: SandboxClock
-    var heartbeats = HeartbeatCounter()
+    var heartbeats = HeartbeatCount()
 
     func aws(region: AWSRegion) throws(BootstrapError) -> BootstrapAWSClients {
         let sender = AWSTestContext.sender(endpoint: moto, transport: transport)
-        let autoScaling = CountingAutoScaling(live: LiveAutoScalingClient(sender: sender), heartbeats: heartbeats)
+        let autoScaling = CountingAutoScaling(LiveAutoScalingClient(sender: sender), heartbeats: heartbeats)
         return BootstrapAWSClients(autoScaling: autoScaling, ec2: LiveEC2Client(sender: sender), ssm: LiveSSMClient(sender: sender))
     }
 
@@ -158,45 +158,6 @@ struct SeedFailure: Error, CustomStringConvertible {
     var description: String
 }
 
-actor HeartbeatCounter {
-    private(set) var sent = 0
-    func add() { sent += 1 }
-}
-
-/// The live Auto Scaling client, counting heartbeats on their way to moto.
-struct CountingAutoScaling: AutoScalingClient {
-    let live: LiveAutoScalingClient
-    let heartbeats: HeartbeatCounter
-
-    func recordLifecycleActionHeartbeat(_ action: LifecycleActionReference) async throws(ClientError) {
-        await heartbeats.add()
-        try await live.recordLifecycleActionHeartbeat(action)
-    }
-
-    func completeLifecycleAction(_ action: LifecycleActionReference, result: LifecycleActionResult) async throws(ClientError) {
-        try await live.completeLifecycleAction(action, result: result)
-    }
-
-    func describeAutoScalingGroups(_ names: [AutoScalingGroupName]) async throws(ClientError) -> [AutoScalingGroup] {
-        try await live.describeAutoScalingGroups(names)
-    }
-
-    func describeAutoScalingInstances(_ instanceIDs: [InstanceID]) async throws(ClientError) -> [AutoScalingInstance] {
-        try await live.describeAutoScalingInstances(instanceIDs)
-    }
-
-    func describeLifecycleHooks(_ group: AutoScalingGroupName) async throws(ClientError) -> [LifecycleHook] {
-        try await live.describeLifecycleHooks(group)
-    }
-
-    func setDesiredCapacity(_ group: AutoScalingGroupName, to capacity: Int, honorCooldown: Bool) async throws(ClientError) {
-        try await live.setDesiredCapacity(group, to: capacity, honorCooldown: honorCooldown)
-    }
-
-    func describeScalingActivities(_ group: AutoScalingGroupName, maximum: Int) async throws(ClientError) -> [ScalingActivity] {
-        try await live.describeScalingActivities(group, maximum: maximum)
-    }
-}
 
 /// A moto group whose launch hook comes with the group (CreateAutoScalingGroup's
 /// LifecycleHookSpecificationList), so its first instance starts in `Pending:Wait`. Created through

@@ -26,8 +26,8 @@ import Testing
         let start = Date()
         for burst in 0..<16 {
             let keeper = setup.keeper(now: { start.addingTimeInterval(Double(burst)) })
-            let before = setup.counted.accepted
-            _ = await keeper.whileRunning { await setup.counted.wait(until: before + 8, atMost: .seconds(60)) }
+            let before = setup.counted.heartbeats.accepted
+            _ = await keeper.whileRunning { await setup.counted.heartbeats.waitForAccepted(before + 8, atMost: .seconds(60)) }
         }
         let heartbeats = try await MotoLifecycleStats.read().heartbeats
         let missed = setup.instances.filter { (heartbeats[$0] ?? 0) == 0 }
@@ -55,7 +55,7 @@ import Testing
 private struct KeeperSetup {
     let harness: ScaleInHarness
     let world: LiveScaleInWorld
-    let counted: CountedHeartbeats
+    let counted: CountingAutoScaling
     let instances: [String]
 
     static func start(hooks: Int, faultFor: (_ group: String, _ instances: [String]) -> [FaultProxy.Rule]) async throws -> KeeperSetup {
@@ -71,55 +71,12 @@ private struct KeeperSetup {
         let world = LiveScaleInWorld(rancher: harness.rancher, ec2: LiveEC2Client(sender: AWSTestContext.sender(endpoint: endpoints.faultProxy)),
                                      autoScaling: autoScaling, cluster: harness.cluster, budgetWindow: 1800,
                                      groups: GroupSelection(names: [AutoScalingGroupName(group.group)]))
-        return KeeperSetup(harness: harness, world: world, counted: CountedHeartbeats(autoScaling), instances: group.instanceIds)
+        return KeeperSetup(harness: harness, world: world, counted: CountingAutoScaling(autoScaling), instances: group.instanceIds)
     }
 
     func keeper(now: @escaping @Sendable () -> Date) -> WaitingHookKeeper {
         WaitingHookKeeper(world: world, autoScaling: counted,
                           timing: ScaleInTiming(now: now, heartbeatInterval: .seconds(1), pollInterval: .milliseconds(100)),
                           logger: Logger(label: "test.keeper"))
-    }
-}
-
-/// The live client, counting the heartbeats AWS accepted so a test can end an invocation after a
-/// number of them rather than after a time.
-private final class CountedHeartbeats: AutoScalingClient, @unchecked Sendable {
-    private let live: any AutoScalingClient
-    private let lock = NSLock()
-    private var count = 0
-
-    init(_ live: any AutoScalingClient) { self.live = live }
-
-    var accepted: Int { lock.withLock { count } }
-
-    func wait(until target: Int, atMost limit: Duration) async {
-        let deadline = ContinuousClock.now + limit
-        while accepted < target, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
-    func recordLifecycleActionHeartbeat(_ action: LifecycleActionReference) async throws(ClientError) {
-        try await live.recordLifecycleActionHeartbeat(action)
-        lock.withLock { count += 1 }
-    }
-
-    func completeLifecycleAction(_ action: LifecycleActionReference, result: LifecycleActionResult) async throws(ClientError) {
-        try await live.completeLifecycleAction(action, result: result)
-    }
-    func describeAutoScalingGroups(_ names: [AutoScalingGroupName]) async throws(ClientError) -> [AutoScalingGroup] {
-        try await live.describeAutoScalingGroups(names)
-    }
-    func describeAutoScalingInstances(_ instanceIDs: [InstanceID]) async throws(ClientError) -> [AutoScalingInstance] {
-        try await live.describeAutoScalingInstances(instanceIDs)
-    }
-    func describeLifecycleHooks(_ group: AutoScalingGroupName) async throws(ClientError) -> [LifecycleHook] {
-        try await live.describeLifecycleHooks(group)
-    }
-    func setDesiredCapacity(_ group: AutoScalingGroupName, to capacity: Int, honorCooldown: Bool) async throws(ClientError) {
-        try await live.setDesiredCapacity(group, to: capacity, honorCooldown: honorCooldown)
-    }
-    func describeScalingActivities(_ group: AutoScalingGroupName, maximum: Int) async throws(ClientError) -> [ScalingActivity] {
-        try await live.describeScalingActivities(group, maximum: maximum)
     }
 }
