@@ -25,24 +25,23 @@ public struct AWSEndpoints: Sendable {
         AWSEndpoints(region: region, environment: ["AWS_ENDPOINT_URL": url])
     }
 
-    /// The base URL (scheme, host, optional port; no trailing slash) for `service`.
+    /// The base URL (scheme, host, optional port; no trailing slash) for `service`, from the
+    /// region's partition (`AWSPartition.published`, derived from the SDKs' endpoint data).
     public func url(for service: AWSService) -> String {
         if let url = overrides[service] ?? globalOverride { return url }
-        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        switch service {
-        case .route53:
-            return region.hasPrefix("cn-") ? "https://route53.amazonaws.com.cn" : "https://route53.amazonaws.com"
-        default:
-            return "https://\(service.signingName).\(region).\(suffix)"
+        let partition = AWSPartition.of(region)
+        if service.isGlobal {
+            // A partition without a published Route53 endpoint gets the SDKs' pattern without a region.
+            return "https://" + (partition.route53Host ?? "\(service.signingName).\(partition.dnsSuffix)")
         }
+        return "https://\(service.signingName).\(region).\(partition.dnsSuffix)"
     }
 
-    /// The region a request to `service` is signed for.
+    /// The region a request to `service` is signed for: the region, or a global service's
+    /// partition-wide credential scope.
     public func signingRegion(for service: AWSService) -> String {
         guard service.isGlobal else { return region }
-        if region.hasPrefix("cn-") { return "cn-northwest-1" }
-        if region.hasPrefix("us-gov-") { return "us-gov-west-1" }
-        return "us-east-1"
+        return AWSPartition.of(region).route53SigningRegion ?? region
     }
 
     private static func trimmed(_ url: String) -> String {
