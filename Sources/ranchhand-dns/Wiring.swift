@@ -15,8 +15,6 @@ struct Wiring {
     let sender: AWSRequestSender
     /// The token read from SSM at start-up (`<RANCHHAND_SSM_PREFIX>rancher-token`); wins over RANCHER_TOKEN.
     var rancherToken: String?
-    /// Every Route53 call of the process takes its turn here (`--route53-rate`).
-    let route53Rate: RequestRate<ContinuousClock>
 
     init(options: DNSOptions, environment: [String: String], transport: AsyncHTTPTransport, logger: Logger, sender: AWSRequestSender,
          rancherToken: String? = nil) {
@@ -24,9 +22,11 @@ struct Wiring {
         self.environment = environment
         self.transport = transport
         self.logger = logger
-        self.sender = sender
+        // Every Route53 attempt of the process, retries included, takes its turn (`--route53-rate`).
+        var paced = sender
+        paced.pacers[.route53] = RequestRate(perSecond: options.route53Rate, clock: ContinuousClock())
+        self.sender = paced
         self.rancherToken = rancherToken
-        route53Rate = RequestRate(perSecond: options.route53Rate, clock: ContinuousClock())
     }
 
     /// Runs `body` with the command's wiring; its transport is shut down on every way out (no
@@ -57,7 +57,7 @@ struct Wiring {
         return Logger(label: "ranchhand.dns")
     }
 
-    var route53: LiveRoute53Client { LiveRoute53Client(sender: sender, rate: route53Rate) }
+    var route53: LiveRoute53Client { LiveRoute53Client(sender: sender) }
 
     /// The Kubernetes client, when the Ingresses come from an API server.
     func kubernetes() throws -> (any KubernetesClient)? {

@@ -1,11 +1,14 @@
 import Foundation
 import RanchhandClients
 import RanchhandSandbox
+import RanchhandTestSupport
 import Testing
 @testable import RanchhandHTTP
 
 /// The request pacer on the sandbox's virtual clock: the spacing holds for callers arriving
-/// together, a burst passes at once, and a wait ends early (as a `.cancelled` error) when its task does.
+/// together, a burst passes at once, a wait ends early (as a `.cancelled` error) when its task
+/// does, and in the AWS sender every attempt waits its turn, retries included (moto's Route53
+/// behind the fault proxy, which answers Throttling twice).
 @Suite struct RequestRateTests {
     @Test func callsInARowAreSpacedAtTheRate() async throws {
         let clock = SandboxClock.virtual()
@@ -55,5 +58,21 @@ import Testing
         waiting.cancel()
         let error = await waiting.value
         #expect(error?.kind == .cancelled)
+    }
+
+    @Test func theSenderPacesEveryAttemptRetriesIncluded() async throws {
+        try await withOwnFaultProxy { proxy, url in
+            try await proxy.add([FaultProxy.Rule(match: .init(method: "GET", pathPrefix: "/2013-04-01/hostedzonesbyname"),
+                                                 fault: .preset("route53-throttling"), times: 2)])
+            let clock = SandboxClock.virtual()
+            var sender = AWSTestContext.sender(endpoint: url)
+            sender.pacers[.route53] = RequestRate(perSecond: 1, clock: clock)
+            let start = clock.now
+            _ = try await LiveRoute53Client(sender: sender).listHostedZonesByName(startingAt: nil, limit: 1)
+            // Two throttled attempts and the one that passed, a second apart on the pacer's clock.
+            #expect(start.duration(to: clock.now) == .seconds(2))
+            let attempts = try await proxy.log().filter { $0.path.hasPrefix("/2013-04-01/hostedzonesbyname") }
+            #expect(attempts.count == 3)
+        }
     }
 }

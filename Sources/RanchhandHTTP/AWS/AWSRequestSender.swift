@@ -15,6 +15,8 @@ public struct AWSRequestSender: Sendable {
     /// Wall-clock time for signatures and credential expiry.
     public var now: @Sendable () -> Date
     public var unitRandom: @Sendable () -> Double
+    /// Services whose every attempt, retries included, waits its turn (Route53's account-wide rate).
+    public var pacers: [AWSService: any RequestPacer] = [:]
 
     public init(
         transport: any HTTPTransport, credentials: any CredentialsProvider, endpoints: AWSEndpoints,
@@ -45,6 +47,7 @@ public struct AWSRequestSender: Sendable {
             SigV4Signer(credentials: credentials, region: endpoints.signingRegion(for: service), service: service.signingName)
         }
         let base = endpoints.url(for: service)
+        let pacer = pacers[service]
         return try await retryPolicy.run(
             operation.idempotency, clock: ContinuousClock(), unitRandom: unitRandom,
             onRetry: { error, attempt, wait in
@@ -53,6 +56,7 @@ public struct AWSRequestSender: Sendable {
                 ])
             }
         ) { () async throws(ClientError) -> HTTPResponse in
+            try await pacer?.admit(service: service.rawValue, operation: operation.name)
             let date = now()
             let signed = signed ? signer(try await credentials.credentials(at: date)).signed(request, date: date) : request
             let query = signed.encodedQuery

@@ -1,11 +1,16 @@
 import RanchhandClients
 
+/// Something that makes a call wait its turn (see `RequestRate`).
+public protocol RequestPacer: Sendable {
+    func admit(service: String, operation: String) async throws(ClientError)
+}
+
 /// Spaces calls to an API that throttles per account rather than per caller — Route53 allows five
 /// requests a second for the whole account, shared with any external-dns beside us — so a burst
 /// of syncs waits its turn here instead of spending retries on `Throttling`. At most `perSecond`
 /// on average and `burst` back to back (the generic cell rate algorithm: each call reserves the
 /// next slot before it sleeps, so concurrent callers queue in order).
-public actor RequestRate<C: Clock & Sendable> where C.Duration == Duration {
+public actor RequestRate<C: Clock & Sendable>: RequestPacer where C.Duration == Duration {
     private let clock: C
     private let spacing: Duration
     private let tolerance: Duration

@@ -5,23 +5,9 @@ import RanchhandEvents
 public struct LiveRoute53Client: Route53Client {
     static let namespace = "https://route53.amazonaws.com/doc/2013-04-01/"
     private let rest: AWSRestXMLProtocol
-    /// Waits for a turn before each request (a `RequestRate` shared by the process), or not at all.
-    private let admit: @Sendable (AWSOperation) async throws(ClientError) -> Void
 
     public init(sender: AWSRequestSender) {
         rest = AWSRestXMLProtocol(sender: sender)
-        admit = { (_: AWSOperation) async throws(ClientError) in }
-    }
-
-    public init<C>(sender: AWSRequestSender, rate: RequestRate<C>) {
-        rest = AWSRestXMLProtocol(sender: sender)
-        admit = { (operation: AWSOperation) async throws(ClientError) in try await rate.admit(service: "route53", operation: operation.name) }
-    }
-
-    private func call(_ operation: AWSOperation, method: String, path: String, query: [SignableRequest.QueryItem] = [],
-                      body: XMLElement? = nil) async throws(ClientError) -> XMLElement {
-        try await admit(operation)
-        return try await rest.call(operation, method: method, path: path, query: query, body: body)
     }
 
     public func listHostedZonesByName(startingAt dnsName: String?, limit: Int?) async throws(ClientError) -> [HostedZone] {
@@ -32,7 +18,7 @@ public struct LiveRoute53Client: Route53Client {
             if let name = next.name { query.append(.init("dnsname", name)) }
             if let zone = next.zone { query.append(.init("hostedzoneid", zone)) }
             if let limit { query.append(.init("maxitems", String(min(100, max(1, limit - zones.count))))) }
-            let response = try await call(.listHostedZonesByName, method: "GET", path: "/2013-04-01/hostedzonesbyname", query: query)
+            let response = try await rest.call(.listHostedZonesByName, method: "GET", path: "/2013-04-01/hostedzonesbyname", query: query)
             zones += response.list("HostedZones", entry: "HostedZone").map { element in
                 HostedZone(
                     id: HostedZoneID(element.text(of: "Id") ?? ""), name: element.text(of: "Name") ?? "",
@@ -60,7 +46,7 @@ public struct LiveRoute53Client: Route53Client {
                 if let identifier = start.identifier { query.append(.init("identifier", identifier)) }
             }
             if let pageSize { query.append(.init("maxitems", String(min(300, max(1, pageSize))))) }
-            let response = try await call(.listResourceRecordSets, method: "GET",
+            let response = try await rest.call(.listResourceRecordSets, method: "GET",
                                                 path: "/2013-04-01/hostedzone/\(zone.rawValue)/rrset", query: query)
             records += response.list("ResourceRecordSets", entry: "ResourceRecordSet").map(Route53XML.recordSet)
             guard response.bool(of: "IsTruncated") == true,
@@ -79,13 +65,13 @@ public struct LiveRoute53Client: Route53Client {
         batch.append(XMLElement("Changes", children: changes.map(Route53XML.change)))
         let body = XMLElement("ChangeResourceRecordSetsRequest", attributes: [.init("xmlns", Self.namespace)],
                               children: [XMLElement("ChangeBatch", children: batch)])
-        let response = try await call(.changeResourceRecordSets, method: "POST",
+        let response = try await rest.call(.changeResourceRecordSets, method: "POST",
                                             path: "/2013-04-01/hostedzone/\(zone.rawValue)/rrset/", body: body)
         return try Self.changeInfo(response, .changeResourceRecordSets)
     }
 
     public func getChange(_ id: ChangeID) async throws(ClientError) -> ChangeInfo {
-        let response = try await call(.getChange, method: "GET", path: "/2013-04-01/change/\(id.rawValue)")
+        let response = try await rest.call(.getChange, method: "GET", path: "/2013-04-01/change/\(id.rawValue)")
         return try Self.changeInfo(response, .getChange)
     }
 
