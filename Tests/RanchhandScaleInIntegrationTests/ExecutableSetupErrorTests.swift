@@ -5,7 +5,7 @@ import Testing
 /// Every executable, from the debug build (what `swift run` gives a new user), on its setup-error
 /// paths: no AWS credentials, an unreachable AWS, Rancher or instance metadata endpoint, bad
 /// flags. Each must exit non-zero with its error on stderr — never die of a signal (a debug build
-/// traps on an HTTP client dropped without being shut down). Nothing real is reached: every
+/// traps on an HTTP client dropped without being shut down), nor take long to say so. Nothing real is reached: every
 /// endpoint is a closed port on 127.0.0.1, instance metadata is off unless aimed at one.
 @Suite struct ExecutableSetupErrorTests {
     struct Case: Sendable, CustomTestStringConvertible {
@@ -59,7 +59,11 @@ import Testing
                                "AWS_ENDPOINT_URL": "http://\(Self.closed)"]) { $1 }
         }
         environment.merge(setup.environment) { $1 }
+        let started = ContinuousClock.now
         let output = try await ChildProcess.run(ChildProcess.builtProduct(setup.product), setup.arguments, environment: environment)
+        // A refused connection must fail fast: each attempt once took the whole 10 s connect timeout (50 s in all).
+        let took = started.duration(to: .now)
+        #expect(took < .seconds(20), "\(setup.name): took \(took) to fail")
         #expect(!output.signaled, "\(setup.name): killed by signal \(output.status)\n\(output.standardError.suffix(1500))")
         #expect(output.status != 0, "\(setup.name): exit 0")
         #expect(output.standardError.contains(setup.says) || String(decoding: output.standardOutput, as: UTF8.self).contains(setup.says),
