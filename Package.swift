@@ -161,7 +161,8 @@ let package = Package(
         // Against moto (Route53, EC2, Auto Scaling), the fault proxy and the sandbox's Kubernetes API.
         .testTarget(
             name: "RanchhandDNSIntegrationTests",
-            dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandSandbox", "RanchhandTestSupport"]
+            dependencies: ["RanchhandHandlers", "RanchhandHTTP", "RanchhandSandbox", "RanchhandTestSupport", "RanchhandLambda", "RanchhandClients",
+                           "RanchhandEvents", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "RanchhandCapacityIntegrationTests",
