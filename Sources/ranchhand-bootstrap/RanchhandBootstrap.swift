@@ -21,9 +21,11 @@ struct RanchhandBootstrap: AsyncParsableCommand {
             environment or a chmod-600 config file, never from a flag. Full reference: docs/bootstrap.md.
 
             Steps (each skipped when its check already holds, so re-runs are safe): install the boot unit; Docker with \
-            log rotation in /etc/docker/daemon.json (RKE1); fail2ban with an sshd jail; kubelet log rotation (RKE2/K3s); \
-            join Rancher with a registration token fetched now; wait until the node is active; complete the launch \
-            lifecycle action with CONTINUE. Any failure completes it with ABANDON, so the group replaces the instance. \
+            log rotation in /etc/docker/daemon.json (RKE1); fail2ban with an sshd jail (best-effort by default: where it \
+            cannot be installed, a warning and the join goes on); kubelet log rotation (RKE2/K3s); join Rancher with a \
+            registration token fetched now; wait until the node is active; complete the launch lifecycle action with \
+            CONTINUE. Any other failure completes it with ABANDON, so the group replaces the instance — except an etcd \
+            node that does not become active in time, which is held for a person (exit 1, hook left waiting). \
             An instance entering a warm pool is prepared but does not join; back in service it joins or is uncordoned.
             """,
         subcommands: [RunCommand.self, PlanCommand.self],

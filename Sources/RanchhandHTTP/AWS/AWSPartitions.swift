@@ -4,20 +4,20 @@ extension AWSPartition {
     /// Every partition the SDKs publish, in their order (the first whose pattern matches a region is its).
     public static let published: [AWSPartition] = [
         AWSPartition(name: "aws", regionPattern: "^(us|eu|ap|sa|ca|me|af|il|mx)\\-\\w+\\-\\d+$", dnsSuffix: "amazonaws.com",
-                     route53Host: "route53.amazonaws.com", route53SigningRegion: "us-east-1", servicesAbsent: []),
+                     route53Host: "route53.amazonaws.com", route53SigningRegion: "us-east-1"),
         AWSPartition(name: "aws-cn", regionPattern: "^cn\\-\\w+\\-\\d+$", dnsSuffix: "amazonaws.com.cn",
-                     route53Host: "route53.amazonaws.com.cn", route53SigningRegion: "cn-northwest-1", servicesAbsent: []),
+                     route53Host: "route53.amazonaws.com.cn", route53SigningRegion: "cn-northwest-1"),
         AWSPartition(name: "aws-us-gov", regionPattern: "^us\\-gov\\-\\w+\\-\\d+$", dnsSuffix: "amazonaws.com",
-                     route53Host: "route53.us-gov.amazonaws.com", route53SigningRegion: "us-gov-west-1", servicesAbsent: []),
+                     route53Host: "route53.us-gov.amazonaws.com", route53SigningRegion: "us-gov-west-1"),
         AWSPartition(name: "aws-iso", regionPattern: "^us\\-iso\\-\\w+\\-\\d+$", dnsSuffix: "c2s.ic.gov",
-                     route53Host: "route53.c2s.ic.gov", route53SigningRegion: "us-iso-east-1", servicesAbsent: []),
+                     route53Host: "route53.c2s.ic.gov", route53SigningRegion: "us-iso-east-1"),
         AWSPartition(name: "aws-iso-b", regionPattern: "^us\\-isob\\-\\w+\\-\\d+$", dnsSuffix: "sc2s.sgov.gov",
-                     route53Host: "route53.sc2s.sgov.gov", route53SigningRegion: "us-isob-east-1", servicesAbsent: []),
+                     route53Host: "route53.sc2s.sgov.gov", route53SigningRegion: "us-isob-east-1"),
         AWSPartition(name: "aws-iso-e", regionPattern: "^eu\\-isoe\\-\\w+\\-\\d+$", dnsSuffix: "cloud.adc-e.uk",
-                     route53Host: "route53.cloud.adc-e.uk", route53SigningRegion: "eu-isoe-west-1", servicesAbsent: []),
+                     route53Host: "route53.cloud.adc-e.uk", route53SigningRegion: "eu-isoe-west-1"),
         AWSPartition(name: "aws-iso-f", regionPattern: "^us\\-isof\\-\\w+\\-\\d+$", dnsSuffix: "csp.hci.ic.gov",
-                     route53Host: "route53.csp.hci.ic.gov", route53SigningRegion: "us-isof-south-1", servicesAbsent: []),
+                     route53Host: "route53.csp.hci.ic.gov", route53SigningRegion: "us-isof-south-1"),
         AWSPartition(name: "aws-eusc", regionPattern: "^eusc\\-(de)\\-\\w+\\-\\d+$", dnsSuffix: "amazonaws.eu",
-                     route53Host: nil, route53SigningRegion: nil, servicesAbsent: []),
+                     route53Host: nil, route53SigningRegion: nil),
     ]
 }

@@ -67,11 +67,12 @@ public struct DNSRecordHandler: BatchRecordHandler {
             excluded.formUnion(leaving)
             reasons.append(reason)
         }
-        let shared = reasons.isEmpty ? nil : await sync(excluding: excluded, reason: Self.summary(reasons), context: context)
+        // No record asks for a sync: nothing is read at all.
+        let shared = reasons.isEmpty ? RecordOutcome.ignored("") : await sync(excluding: excluded, reason: Self.summary(reasons), context: context)
         return zip(records, triggers).map { record, trigger in
             switch trigger {
             case .ignore(let why): record.payload == nil ? .failed(why) : .ignored(why)
-            case .sync: shared ?? .failed("no sync ran")
+            case .sync: shared
             }
         }
     }

@@ -92,9 +92,10 @@ public struct RecordPlan: Sendable, Equatable {
             var row = RowPlanner(key: key, current: zone.rows[key] ?? [:], desired: wanted[key] ?? [:], zone: zone,
                                  retained: desired.retained, scope: desired.scope)
             row.plan()
-            let kept = row.changes.filter { ($0.resource.isNodePool ? nodePoolPolicy ?? policy : policy).allows($0.operation) }
+            let rule = { (change: PlannedChange) in change.resource.isNodePool ? nodePoolPolicy ?? policy : policy }
+            let kept = row.changes.filter { rule($0).allows($0.operation) }
             held += row.changes.count - kept.count
-            changes += row.dropCreatesBlockedByKeptRecords(kept, policy: policy, conflicts: &conflicts)
+            changes += row.dropCreatesBlockedByKeptRecords(kept, policy: row.changes.first.map(rule) ?? policy, conflicts: &conflicts)
             conflicts += row.conflicts
         }
         return RecordPlan(changes: changes, conflicts: conflicts, heldByPolicy: held)
