@@ -181,4 +181,22 @@ struct RancherClientTests {
             #expect(error.map { "\($0)" }?.contains("nope") == false)
         }
     }
+
+    /// The provisioning cluster over real HTTP: Rancher's Machine clean-up is read from its
+    /// annotation; a cluster with no provisioning object (RKE1) is nil, not an error.
+    @Test func provisioningClusterCarriesRanchersMachineCleanUp() async throws {
+        try await SandboxHarness.run { harness async throws in
+            await populate(harness.world)
+            let client = harness.rancher()
+            let plain = try #require(try await client.provisioningCluster(namespace: "fleet-default", name: "edge"))
+            #expect(plain.managementClusterID == Self.edge && plain.missingMachineCleanup == .off)
+            await harness.world.annotateProvisioningCluster(Self.edge, ProvisioningCluster.deleteMissingMachinesAnnotation, "1h30m")
+            let annotated = try #require(try await client.provisioningCluster(namespace: "fleet-default", name: "edge"))
+            #expect(annotated.missingMachineCleanup == .after(seconds: 5400, text: "1h30m"))
+            await harness.world.annotateProvisioningCluster(Self.edge, ProvisioningCluster.deleteMissingMachinesAnnotation, "soon")
+            let wrong = try #require(try await client.provisioningCluster(namespace: "fleet-default", name: "edge"))
+            #expect({ if case .unreadable = wrong.missingMachineCleanup { true } else { false } }())
+            #expect(try await client.provisioningCluster(namespace: "fleet-default", name: "home") == nil)
+        }
+    }
 }

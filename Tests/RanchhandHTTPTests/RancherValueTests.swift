@@ -1,3 +1,4 @@
+import Foundation
 import RanchhandClients
 import Testing
 @testable import RanchhandHTTP
@@ -48,5 +49,30 @@ struct RancherValueTests {
         #expect(URLEncoding.origin(of: "https://rancher.example.com:8443/prefix") == "https://rancher.example.com:8443")
         #expect(URLEncoding.pathSegment("c-d8f82:m-05b6 x/y") == "c-d8f82:m-05b6%20x%2Fy")
         #expect(URLEncoding.query([("fieldSelector", "spec.nodeName=a b")]) == "fieldSelector=spec.nodeName%3Da%20b")
+    }
+
+    /// Go's time.ParseDuration cases (src/time/time_test.go's parseDurationTests, in seconds).
+    @Test func goDurationsParseAsGoDoes() {
+        let valid: [(String, Double)] = [("0", 0), ("5s", 5), ("30s", 30), ("1478s", 1478), ("-5s", -5), ("+5s", 5), ("5.0s", 5),
+                                         ("5.6s", 5.6), ("5.s", 5), (".5s", 0.5), ("1.004s", 1.004), ("10ms", 0.01), ("11us", 11e-6),
+                                         ("12µs", 12e-6), ("13ns", 13e-9), ("3h", 10_800), ("10m", 600), ("3h30m", 12_600),
+                                         ("10.5s4m", 250.5), ("1h2m3s4ms5us6ns", 3723.004005006)]
+        for (text, seconds) in valid {
+            let parsed = GoDuration.seconds(text)
+            #expect(parsed.map { abs($0 - seconds) < 1e-9 } == true, "\(text) → \(String(describing: parsed))")
+        }
+        for text in ["", "3", "-", "s", ".", "-.", ".s", "+.s", "1d", "5x", "5 s", "1h-2m"] {
+            #expect(GoDuration.seconds(text) == nil, "\(text)")
+        }
+    }
+
+    @Test func theRecordedProvisioningClusterDecodes() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/rancher/v1-provisioning.cattle.io.cluster.dashboard-mock.json")
+        let decoded = try JSONDecoder().decode(SteveProvisioningCluster.self, from: Data(contentsOf: url))
+        let cluster = decoded.cluster(namespace: "unused", name: "unused")
+        #expect(cluster.namespace == "fleet-default" && cluster.name == "mocked-capi" && cluster.managementClusterID == "c-m-h7mt5x6v")
+        #expect(cluster.annotations["provisioning.cattle.io/management-cluster-display-name"] == "mocked-capi")
+        #expect(cluster.missingMachineCleanup == .off)
     }
 }

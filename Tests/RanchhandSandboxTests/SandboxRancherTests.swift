@@ -126,6 +126,40 @@ struct SandboxRancherTests {
         #expect(await world.rancherReply(World.request("DELETE", path)).status == 404)
     }
 
+    /// A Node deleted under its Machine (a cloud controller manager after its instance went): Rancher
+    /// keeps the Machine and the etcd member unless the provisioning cluster carries
+    /// `rke.cattle.io/delete-missing-custom-machines-after`, and then deletes it that long after.
+    @Test func aMachineWhoseNodeIsGoneStaysUnlessRanchersCleanUpIsOn() async throws {
+        let world = World.make { $0.removalDuration = .seconds(2) }
+        await world.addCluster(id: World.rke2, name: "edge", distro: .rke2)
+        let kept = try #require(await world.addNode(SandboxNodeSpec(name: "edge-cp-1", roles: [.etcd, .controlPlane]), to: World.rke2).machine)
+        await world.addNode(SandboxNodeSpec(name: "edge-cp-2", roles: [.etcd, .controlPlane]), to: World.rke2)
+        await world.deleteKubernetesNode(named: "edge-cp-1", in: World.rke2)
+        world.clock.advance(by: .seconds(3600))
+        #expect(await world.node(named: "edge-cp-1", in: World.rke2) == nil)
+        #expect(await world.machine(kept)?.phase == "Running")
+        #expect(await world.etcdMembers(of: World.rke2) == ["edge-cp-1", "edge-cp-2"])
+
+        await world.annotateProvisioningCluster(World.rke2, ProvisioningCluster.deleteMissingMachinesAnnotation, "5m")
+        let reply = await world.rancherReply(World.request("GET", "/v1/provisioning.cattle.io.clusters/fleet-default/edge")).json
+        #expect(reply["metadata"]?["annotations"]?[ProvisioningCluster.deleteMissingMachinesAnnotation]?.stringValue == "5m")
+        #expect(reply["status"]?["clusterName"]?.stringValue == World.rke2.rawValue)
+        // The node has been gone an hour: past the five minutes, deleted at the next look.
+        #expect(await world.machine(kept)?.phase == "Deleting")
+        world.clock.advance(by: .seconds(2))
+        #expect(await world.machine(kept) == nil)
+        #expect(await world.etcdMembers(of: World.rke2) == ["edge-cp-2"])
+
+        let second = try #require(await world.node(named: "edge-cp-2", in: World.rke2)?.machine)
+        await world.addNode(SandboxNodeSpec(name: "edge-cp-3", roles: [.etcd, .controlPlane]), to: World.rke2)
+        await world.deleteKubernetesNode(named: "edge-cp-2", in: World.rke2)
+        world.clock.advance(by: .seconds(299))
+        #expect(await world.machine(second)?.phase == "Running", "not before the annotation's five minutes")
+        world.clock.advance(by: .seconds(1))
+        #expect(await world.machine(second)?.phase == "Deleting")
+        #expect(await world.rancherReply(World.request("GET", "/v1/provisioning.cattle.io.clusters/fleet-default/nope")).status == 404)
+    }
+
     @Test func registrationTokenCommandsFillInAfterTheDelay() async throws {
         let world = World.make { $0.registrationCommandDelay = .seconds(6) }
         await world.addCluster(id: World.rke1, name: "home", distro: .rke1, withDefaultToken: false)

@@ -28,7 +28,8 @@ struct ScaleInHarness {
         configuration.behaviour.drainDuration = drainDuration
         configuration.behaviour.removalDuration = removalDuration
         let sandbox = try await Sandbox.start(configuration)
-        let cluster = RancherClusterID("c-\(UUID().uuidString.prefix(5).lowercased())")
+        // Rancher names the clusters it provisions (RKE2/K3s) `c-m-…`, the ones it imports or RKE1 `c-…`.
+        let cluster = RancherClusterID("\(distro == .rke1 ? "c" : "c-m")-\(UUID().uuidString.prefix(5).lowercased())")
         _ = await sandbox.world.addCluster(id: cluster, name: "e2e-\(cluster)", distro: distro)
         let rancher = LiveRancherClient(
             configuration: RancherConfiguration(baseURL: sandbox.httpURL!, token: RancherAPIToken(sandbox.apiToken),

@@ -46,6 +46,8 @@ public protocol RancherClient: Sendable {
     func machines(namespace: String) async throws(ClientError) -> [RancherMachine]
     /// `DELETE /v1/cluster.x-k8s.io.machines/<namespace>/<name>`.
     func deleteMachine(_ ref: MachineRef) async throws(ClientError) -> RancherDeletion
+    /// `/v1/provisioning.cattle.io.clusters/<namespace>/<name>`; nil on 404.
+    func provisioningCluster(namespace: String, name: String) async throws(ClientError) -> ProvisioningCluster?
 
     func registrationTokens(cluster: RancherClusterID) async throws(ClientError) -> [ClusterRegistrationToken]
     func registrationToken(id: RegistrationTokenID) async throws(ClientError) -> ClusterRegistrationToken?

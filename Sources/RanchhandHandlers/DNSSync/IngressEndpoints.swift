@@ -118,18 +118,8 @@ public enum IngressEndpoints {
     /// `"600"` or a Go duration (`"10m"`, `"1h30m"`, `"90s"`), 1 s to 2^31-1 s; nil otherwise.
     public static func parseTTL(_ text: String) -> Int? {
         if let seconds = Int(text) { return (1...Int(Int32.max)).contains(seconds) ? seconds : nil }
-        let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("h", 3600), ("m", 60), ("s", 1)]
-        var rest = Substring(text), total = 0.0
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { return nil }
-            rest = rest.dropFirst(number.count)
-            guard let unit = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
-            rest = rest.dropFirst(unit.0.count)
-            total += value * unit.1
-        }
-        let seconds = Int(total)
-        return (1...Int(Int32.max)).contains(seconds) ? seconds : nil
+        guard let total = GoDuration.seconds(text), total >= 1, total < Double(Int32.max) + 1 else { return nil }
+        return Int(total)
     }
 }
 

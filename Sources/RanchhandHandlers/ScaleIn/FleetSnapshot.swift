@@ -13,12 +13,16 @@ public struct FleetSnapshot: Sendable, Equatable {
     public var instanceStates: [InstanceID: InstanceState]
     /// How many instance ids were asked about; with `instanceStates` empty, EC2 answered nothing.
     public var instancesAsked: Int
+    /// For a cluster-api cluster, whether Rancher deletes Machines whose node is gone; nil otherwise.
+    public var rancherCleanup: MissingMachineCleanup?
 
-    public init(cluster: ClusterSnapshot, groups: [FleetGroup], instanceStates: [InstanceID: InstanceState] = [:], instancesAsked: Int = 0) {
+    public init(cluster: ClusterSnapshot, groups: [FleetGroup], instanceStates: [InstanceID: InstanceState] = [:], instancesAsked: Int = 0,
+                rancherCleanup: MissingMachineCleanup? = nil) {
         self.cluster = cluster
         self.groups = groups
         self.instanceStates = instanceStates
         self.instancesAsked = instancesAsked
+        self.rancherCleanup = rancherCleanup
     }
 
     /// Every instance waiting in `Terminating:Wait`, with its group and its hook's window.

@@ -47,7 +47,9 @@ extension LiveScaleInWorld {
         let windowStart = now().addingTimeInterval(-budgetWindow)
         let recent = groups.flatMap { group in group.terminateStarts.filter { $0.value >= windowStart }.map(\.key) }
         var snapshot = ClusterSnapshot(rancherNodes: nodes, recentTerminations: recent.sorted { $0.rawValue < $1.rawValue })
-        if nodes.contains(where: { $0.machine == nil }) { snapshot.machines = try await machines(of: cluster) }
+        // Every Machine, not only those no node names: a Machine whose node is gone is reconcile's too.
+        let clusterAPI = try await clusterAPIFacts()
+        snapshot.machines = clusterAPI?.machines ?? []
         let stamped = Array(Set(nodes.compactMap(\.instanceID))).sorted { $0.rawValue < $1.rawValue }
         var states: [InstanceID: InstanceState] = [:]
         // By filter, not by id: an id EC2 no longer knows fails a by-id request as a whole.
@@ -57,6 +59,28 @@ extension LiveScaleInWorld {
                 if let state = instance.state { states[instance.instanceID] = state }
             }
         }
-        return FleetSnapshot(cluster: snapshot, groups: groups, instanceStates: states, instancesAsked: stamped.count)
+        return FleetSnapshot(cluster: snapshot, groups: groups, instanceStates: states, instancesAsked: stamped.count,
+                             rancherCleanup: clusterAPI?.cleanup)
+    }
+}
+
+extension LiveScaleInWorld {
+    /// A cluster-api cluster's Machines, and whether Rancher itself deletes those whose node is gone
+    /// (read from its provisioning cluster; a token that cannot read it leaves that unknown, not fatal).
+    func clusterAPIFacts() async throws(ClientError) -> (machines: [RancherMachine], cleanup: MissingMachineCleanup)? {
+        guard cluster.rawValue.hasPrefix("c-m-"), let facts = try await rancher.cluster(id: cluster) else { return nil }
+        let namespace = Self.provisioningNamespace(of: facts)
+        let machines = try await rancher.machines(namespace: namespace).filter { $0.clusterName == facts.name }
+        let cleanup: MissingMachineCleanup
+        do {
+            if let provisioning = try await rancher.provisioningCluster(namespace: namespace, name: facts.name) {
+                cleanup = provisioning.missingMachineCleanup
+            } else {
+                cleanup = .unreadable("Rancher has no provisioning cluster \(namespace)/\(facts.name)")
+            }
+        } catch {
+            cleanup = .unreadable("reading provisioning cluster \(namespace)/\(facts.name) failed: \(error)")
+        }
+        return (machines, cleanup)
     }
 }

@@ -63,8 +63,12 @@ public struct LiveScaleInWorld: ScaleInWorld {
     /// cluster-name label (node names repeat across clusters). Empty for any other cluster.
     func machines(of cluster: RancherClusterID) async throws(ClientError) -> [RancherMachine] {
         guard cluster.rawValue.hasPrefix("c-m-"), let facts = try await rancher.cluster(id: cluster) else { return [] }
-        let namespace = facts.fleetWorkspaceName.isEmpty ? "fleet-default" : facts.fleetWorkspaceName
-        return try await rancher.machines(namespace: namespace).filter { $0.clusterName == facts.name }
+        return try await rancher.machines(namespace: Self.provisioningNamespace(of: facts)).filter { $0.clusterName == facts.name }
+    }
+
+    /// Where Rancher keeps a cluster's provisioning objects and Machines: its fleet workspace.
+    static func provisioningNamespace(of cluster: RancherCluster) -> String {
+        cluster.fleetWorkspaceName.isEmpty ? "fleet-default" : cluster.fleetWorkspaceName
     }
 
     /// Instances AWS recorded terminating in the window, other than this one. Instances going back

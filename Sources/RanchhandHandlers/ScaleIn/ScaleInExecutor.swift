@@ -222,7 +222,7 @@ public struct ScaleInExecutor: Sendable {
             }
             switch ScaleInReconcile.staleNode(node, instance: instance, fleet: fleet, policy: policy) {
             case .staleNode(let plan): return plan
-            case .keep(_, let reason): return ScaleInPlan(instanceID: instance, verdict: .refuse, reason: reason, steps: [.hold(HoldReason(reason))])
+            case .keep(_, let reason), .alert(_, let reason): return ScaleInPlan(instanceID: instance, verdict: .refuse, reason: reason, steps: [.hold(HoldReason(reason))])
             case .waitingHook: return ScaleInPlan(instanceID: instance, verdict: .skip, reason: "its instance waits on a hook now", steps: [])
             }
         case .interruption(let instance):

@@ -11,6 +11,8 @@ public enum ReconcileItem: Sendable, Equatable {
     case staleNode(ScaleInPlan)
     /// Left alone, and why.
     case keep(subject: String, reason: String)
+    /// Left alone, but an operator has to act: nobody else will.
+    case alert(subject: String, reason: String)
 }
 
 /// Why a reconcile pass stopped before planning anything: a world it cannot trust.
@@ -64,7 +66,35 @@ public enum ScaleInReconcile {
             }
             items.append(item)
         }
-        return items
+        return items + orphanedMachines(fleet).map { orphan($0, cleanup: fleet.rancherCleanup) }
+    }
+
+    /// Machines that joined, are not being deleted, and whose node no v3 node mirrors any more (a
+    /// cloud controller manager deleted the Node of a terminated instance, or someone did by hand).
+    static func orphanedMachines(_ fleet: FleetSnapshot) -> [RancherMachine] {
+        let nodes = fleet.cluster.rancherNodes
+        let mirrored = Set(nodes.compactMap(\.machine))
+        let names = Set(nodes.map(\.nodeName))
+        return fleet.cluster.machines.filter { machine in
+            guard let name = machine.nodeName, !name.isEmpty, !machine.isDeleting, machine.phase != "Deleting" else { return false }
+            return !mirrored.contains(machine.ref) && !names.contains(name)
+        }.sorted { $0.ref.description < $1.ref.description }
+    }
+
+    /// Never deleted here, whatever Rancher does: the Machine's instance cannot be told without its
+    /// node, and a node missing is also what an etcd restore looks like — why Rancher stopped
+    /// deleting such Machines by default. With its annotation Rancher does it; reconcile stays out.
+    static func orphan(_ machine: RancherMachine, cleanup: MissingMachineCleanup?) -> ReconcileItem {
+        let subject = "Machine \(machine.ref) (its node \(machine.nodeName ?? "") is gone)"
+        switch cleanup ?? .unreadable("the cluster's provisioning object was not read") {
+        case .after(_, let text):
+            return .keep(subject: subject, reason: "left to Rancher, which deletes it \(text) after its node went (\(ProvisioningCluster.deleteMissingMachinesAnnotation))")
+        case .off:
+            return .alert(subject: subject, reason: "Rancher keeps it (no \(ProvisioningCluster.deleteMissingMachinesAnnotation) on the cluster) and "
+                          + "ranchhand does not delete a Machine it cannot tie to a gone instance: set the annotation, or delete the Machine once its host is known gone")
+        case .unreadable(let why):
+            return .alert(subject: subject, reason: "kept; \(why)")
+        }
     }
 
     /// A node of a terminated or vanished instance: delete it (the Machine for cluster-api

@@ -77,6 +77,8 @@ extension ScaleInRecordHandler {
         switch item {
         case .keep(let subject, let reason):
             return ReconcileFinding(subject: subject, action: "keep", outcome: reason)
+        case .alert(let subject, let reason):
+            return ReconcileFinding(subject: subject, action: "alert", outcome: reason)
         case .waitingHook(let event, let start):
             let subject = item.subject
             if dryRun {
@@ -105,15 +107,17 @@ extension ReconcileItem {
     /// What a finding about this item names.
     var subject: String {
         switch self {
-        case .keep(let subject, _): subject
+        case .keep(let subject, _), .alert(let subject, _): subject
         case .waitingHook(let event, _): "instance \(event.instanceID) waiting in Terminating:Wait (\(event.groupName))"
         case .staleNode(let plan): plan.reason
         }
     }
 
     var changesNothing: Bool {
-        if case .keep = self { return true }
-        return false
+        switch self {
+        case .keep, .alert: true
+        case .waitingHook, .staleNode: false
+        }
     }
 }
 

@@ -2,7 +2,7 @@ import RanchhandClients
 import RanchhandEvents
 
 extension SandboxWorld {
-    /// `/v3/…` and `/v1/cluster.x-k8s.io.machines/…`, after authentication.
+    /// `/v3/…`, `/v1/cluster.x-k8s.io.machines/…` and `/v1/provisioning.cattle.io.clusters/…`, after authentication.
     func rancherReply(_ request: SandboxRequest) -> SandboxReply {
         settle()
         // norman's CSRF check applies only to "browsers": a mozilla User-Agent that accepts */*.
@@ -12,6 +12,7 @@ extension SandboxWorld {
             return .rancherError(422, "InvalidCSRFToken", "Invalid CSRF token")
         }
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if parts.first == "v1", parts.count >= 2, parts[1] == "provisioning.cattle.io.clusters" { return provisioningReply(request, parts) }
         if parts.first == "v1" { return machineReply(request, parts) }
         guard parts.count >= 2, parts[0] == "v3" else { return .rancherError(404, "NotFound", "not found") }
         switch (request.method, parts[1], parts.count) {

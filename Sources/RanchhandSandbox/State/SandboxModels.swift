@@ -26,6 +26,9 @@ public struct SandboxCluster: Sendable, Hashable {
     /// Node names of the etcd members. RKE1 drops a member when its node's deletion completes;
     /// RKE2/K3s when its Machine's does.
     public internal(set) var etcdMembers: Set<String> = []
+    /// The provisioning cluster's annotations (RKE2/K3s): `rke.cattle.io/delete-missing-custom-machines-after`
+    /// turns on Rancher's deletion of Machines whose Node is gone.
+    public internal(set) var provisioningAnnotations: [String: String] = [:]
 }
 
 /// What a test says about a node it adds; the sandbox fills in ids, the Machine and annotations.
@@ -133,6 +136,8 @@ public struct SandboxMachine: Sendable, Hashable {
     public var nodeName: String
     public internal(set) var deletionRequested: SandboxClock.Instant?
     public internal(set) var deletionCompletes: SandboxClock.Instant?
+    /// When its Kubernetes Node was deleted while the Machine stayed.
+    public internal(set) var nodeGoneSince: SandboxClock.Instant?
     public var phase: String { deletionRequested == nil ? "Running" : "Deleting" }
 }
 

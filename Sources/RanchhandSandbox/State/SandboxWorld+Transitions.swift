@@ -19,6 +19,7 @@ extension SandboxWorld {
         for (ref, machine) in machines {
             if let completes = machine.deletionCompletes, completes <= now { finishDeletion(of: ref) }
         }
+        cleanUpMissingMachines(at: now)
         for (cluster, objects) in kubernetes {
             for (id, pod) in objects.pods {
                 if let runsAt = pod.runsAt, runsAt <= now {
@@ -135,11 +136,13 @@ extension SandboxWorld {
     }
 
     private func finishDeletion(of ref: MachineRef) {
-        guard machines.removeValue(forKey: ref) != nil else { return }
+        guard let machine = machines.removeValue(forKey: ref) else { return }
         for (id, node) in nodes where node.machine == ref {
             nodes.removeValue(forKey: id)
             removeFromCluster(node)
         }
+        // A Machine whose Node was already gone still takes its etcd member with it.
+        clusters[machine.clusterID]?.etcdMembers.remove(machine.nodeName)
         revision += 1
     }
 

@@ -87,6 +87,39 @@ import Testing
                                      reason: "no cluster-api Machine found for it; the v3 node is only Rancher's mirror")), "\(items)")
     }
 
+    /// A Machine whose node is gone is never deleted by reconcile: with Rancher's annotation it is
+    /// Rancher's to delete; without it (or when that cannot be read) an operator is alerted. Machines
+    /// still mirrored, still joining or already deleting are not findings at all.
+    @Test func machinesWhoseNodeIsGoneAreLeftToRancherOrAlertedNeverDeleted() throws {
+        let nodes = (1...3).map { index -> RancherNode in
+            var node = worker("machine-\(index)", instance: "i-0\(index)")
+            node.clusterID = "c-m-4xkq7zp2"
+            return node
+        }
+        var snapshot = cluster(nodes)
+        let gone = RancherMachine(ref: MachineRef(namespace: "fleet-default", name: "custom-gone"), phase: "Running", nodeName: "node-machine-9")
+        snapshot.machines = [
+            gone,
+            RancherMachine(ref: MachineRef(namespace: "fleet-default", name: "custom-1"), phase: "Running", nodeName: "node-machine-1"),
+            RancherMachine(ref: MachineRef(namespace: "fleet-default", name: "custom-joining"), phase: "Provisioning", nodeName: nil),
+            RancherMachine(ref: MachineRef(namespace: "fleet-default", name: "custom-deleting"), phase: "Deleting", nodeName: "node-x", isDeleting: true),
+        ]
+        let states: [InstanceID: InstanceState] = ["i-01": .running, "i-02": .running, "i-03": .running]
+        let subject = "Machine fleet-default/custom-gone (its node node-machine-9 is gone)"
+        func items(_ cleanup: MissingMachineCleanup?) throws -> [ReconcileItem] {
+            try ScaleInReconcile.plan(FleetSnapshot(cluster: snapshot, groups: [], instanceStates: states, instancesAsked: 3, rancherCleanup: cleanup),
+                                      policy: policy, now: now, takeOverAfter: 600)
+        }
+        #expect(try items(.after(seconds: 300, text: "5m")) == [.keep(subject: subject, reason:
+            "left to Rancher, which deletes it 5m after its node went (rke.cattle.io/delete-missing-custom-machines-after)")])
+        let off = try items(.off)
+        #expect(off.count == 1)
+        guard case .alert(subject, let reason)? = off.first else { Issue.record("\(off)"); return }
+        #expect(reason.contains("Rancher keeps it") && reason.contains("rke.cattle.io/delete-missing-custom-machines-after"))
+        #expect(try items(.unreadable("403")) == [.alert(subject: subject, reason: "kept; 403")])
+        #expect(try items(nil).allSatisfy { if case .alert = $0 { true } else { false } })
+    }
+
     @Test func keeperBeatsEveryWaitingHookWithinItsGlobalTimeoutAtAThirdOfTheShortestHeartbeat() {
         let short = HookTimeouts(name: "cp-terminate", heartbeatTimeout: 1200, globalTimeout: 7200)
         let long = HookTimeouts(name: "ranchhand-scale-in", heartbeatTimeout: 3600, globalTimeout: 172_800)
