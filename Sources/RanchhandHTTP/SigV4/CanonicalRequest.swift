@@ -11,12 +11,15 @@ enum CanonicalRequest {
         "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
     ]
 
-    /// The path with each segment encoded once. Every service but S3 also resolves `.` and `..` and
-    /// drops empty segments first; S3 object keys may legitimately contain all of those.
-    static func uri(path: String, normalizing: Bool) -> String {
-        let raw = path.isEmpty ? "/" : path
-        let resolved = normalizing ? removingDotSegments(raw) : raw
-        return PercentEncoding.encodePath(resolved)
+    /// From the path as it goes on the wire (`SignableRequest.encodedPath`). S3 signs it exactly as
+    /// sent: object keys may hold dot segments and repeated slashes. Every other service resolves
+    /// `.` and `..`, drops empty segments and encodes the result once more, because it checks the
+    /// signature against the path as received, still encoded (the SDKs' "double URI encoding":
+    /// botocore quotes the already quoted path; aws-c-auth's `use_double_uri_encode`).
+    static func uri(encodedPath: String, normalizingAndEncodingAgain: Bool) -> String {
+        let wire = encodedPath.isEmpty ? "/" : encodedPath
+        guard normalizingAndEncodingAgain else { return wire }
+        return PercentEncoding.encodePath(removingDotSegments(wire))
     }
 
     /// RFC 3986 §5.2.4 dot-segment removal plus collapsing of repeated slashes, as the AWS suite's

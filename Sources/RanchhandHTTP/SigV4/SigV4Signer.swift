@@ -25,8 +25,8 @@ public struct SigV4Signer: Sendable {
         self.addsContentSHA256Header = addsContentSHA256Header
     }
 
-    /// S3 signs the path exactly as given; every other service signs it with `.`/`..` resolved
-    /// and repeated slashes collapsed.
+    /// S3 signs the wire path exactly as sent; every other service signs it with `.`/`..` resolved,
+    /// repeated slashes collapsed and encoded a second time (see `CanonicalRequest.uri`).
     public var normalizesPath: Bool { service != "s3" }
 
     // MARK: - Stage 1: canonical request
@@ -37,7 +37,7 @@ public struct SigV4Signer: Sendable {
         let signedHeaders = CanonicalRequest.signedHeaders(request.headers)
         return [
             request.method,
-            CanonicalRequest.uri(path: request.path, normalizing: normalizesPath),
+            CanonicalRequest.uri(encodedPath: request.encodedPath, normalizingAndEncodingAgain: normalizesPath),
             CanonicalRequest.query(request.query),
             CanonicalRequest.headerBlock(signedHeaders),
             CanonicalRequest.signedHeaderList(signedHeaders),
