@@ -65,7 +65,7 @@ public struct SQSPoller: Sendable {
                 let messages: [SQSMessage]
                 do {
                     messages = try await sqs.receiveMessages(ReceiveMessagesRequest(
-                        queue: settings.queue, maximumMessages: capacity, waitTimeSeconds: settings.waitTimeSeconds,
+                        queue: settings.queue, maximumMessages: handlesReceivesWhole ? 10 : capacity, waitTimeSeconds: settings.waitTimeSeconds,
                         visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds, attributeNames: ["All"], messageAttributeNames: ["All"]))
                     failures = 0
                 } catch {
@@ -74,11 +74,13 @@ public struct SQSPoller: Sendable {
                     try? await sleep(.seconds(min(60, 1 << min(failures, 6))))
                     continue
                 }
-                for message in messages {
+                // A batch handler (DNS: one zone sync for the lot) takes a whole receive in one slot,
+                // as a Lambda batch; any other handler works on each message in its own.
+                for work in handlesReceivesWhole ? (messages.isEmpty ? [] : [messages]) : messages.map({ [$0] }) {
                     await slots.take()
-                    handled += 1
+                    handled += work.count
                     group.addTask {
-                        await handle(message)
+                        await handle(work)
                         await slots.give()
                     }
                 }
@@ -88,15 +90,19 @@ public struct SQSPoller: Sendable {
         return handled
     }
 
-    func handle(_ message: SQSMessage) async {
+    var handlesReceivesWhole: Bool { processor.handler is any BatchRecordHandler }
+
+    /// Handles messages received together as one batch, each kept invisible while it lasts, then
+    /// deletes each one done and sets each one to come back later to its delay.
+    func handle(_ messages: [SQSMessage]) async {
         var tagged = self.logger
-        tagged[metadataKey: "sqs_message_id"] = "\(message.messageID)"
+        if messages.count == 1 { tagged[metadataKey: "sqs_message_id"] = "\(messages[0].messageID)" }
         let logger = tagged
-        let record = EventDecoder.decode(sqsMessageBody: message.body, messageID: message.messageID, receiptHandle: message.receiptHandle)
+        let records = messages.map { EventDecoder.decode(sqsMessageBody: $0.body, messageID: $0.messageID, receiptHandle: $0.receiptHandle) }
         let context = HandlingContext(deadline: now().addingTimeInterval(settings.handlingTimeLimit), logger: logger)
         let report = await withTaskGroup(of: BatchReport?.self) { group in
-            group.addTask { await keepInvisible(message, logger: logger) ; return nil }
-            group.addTask { await processor.process([record], context: context) }
+            for message in messages { group.addTask { await keepInvisible(message, logger: logger); return nil } }
+            group.addTask { await processor.process(records, context: context) }
             var report: BatchReport?
             for await result in group where result != nil {
                 report = result
@@ -104,7 +110,10 @@ public struct SQSPoller: Sendable {
             }
             return report
         }
-        guard let outcome = report?.results.first?.outcome else { return }
+        for (message, result) in zip(messages, report?.results ?? []) { await settle(message, result.outcome, logger: logger) }
+    }
+
+    private func settle(_ message: SQSMessage, _ outcome: RecordOutcome, logger: Logger) async {
         do {
             if outcome.keepsMessage {
                 let delay = if case .held = outcome { settings.holdDelaySeconds } else { settings.retryDelaySeconds }
@@ -113,7 +122,8 @@ public struct SQSPoller: Sendable {
                 try await sqs.deleteMessage(queue: settings.queue, receiptHandle: message.receiptHandle)
             }
         } catch {
-            logger.error("could not settle the message; it will be delivered again", metadata: ["error": "\(error)"])
+            logger.error("could not settle the message; it will be delivered again",
+                         metadata: ["error": "\(error)", "sqs_message_id": "\(message.messageID)"])
         }
     }
 

@@ -43,6 +43,43 @@ import Yams
         #expect(leaving.allSatisfy { states[$0] == "Terminating:Wait" })
     }
 
+    /// The `poll` path (moto's SQS, fed by the terminate hooks' own notifications): a receive of
+    /// as many terminations as a Lambda batch is one zone sync too, not one per message, and every
+    /// message is deleted once the records are out.
+    @Test func thePollerSyncsOncePerReceiveNotOncePerMessage() async throws {
+        let batch = try Self.deployedBatchSize()
+        let harness = try await DNSHarness.make("pollbatch")
+        let group = try await harness.seed.group(MotoServer.uniqueName("dns-poll"), desired: 2 * batch, hook: Seed.Hook(name: "drain"), queue: true)
+        let queue = try #require(group.queueUrl)
+        let syncer = harness.syncer(group: group.group)
+        _ = try await syncer.sync(dryRun: false)
+        let leaving = Array(group.instanceIds.prefix(batch))
+        for instance in leaving { try await harness.seed.terminate(instance) }
+        var visible = 0
+        for _ in 0..<50 where visible < batch {
+            visible = try await harness.seed.queueCounts(queue).visible
+            if visible < batch { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(visible == batch, "moto's lifecycle extension notifies the hook's queue once per termination")
+
+        harness.counter.reset()
+        let poller = SQSPoller(sqs: LiveSQSClient(sender: harness.sender), processor: BatchProcessor(handler: DNSRecordHandler(syncer: syncer)),
+                               settings: SQSPoller.Settings(queue: SQSQueueURL(queue), concurrency: 4, visibilityTimeoutSeconds: 30, waitTimeSeconds: 1),
+                               logger: Logger(label: "test.dns.poll"))
+        let giveUp = ContinuousClock.now + .seconds(60)
+        let handled = await poller.run(shouldStop: {
+            let counts = try? await harness.seed.queueCounts(queue)
+            return counts == Seed.QueueCounts(visible: 0, inFlight: 0) || ContinuousClock.now > giveUp
+        })
+        #expect(handled == batch)
+        #expect(harness.counter.count(.receiveMessage) >= 1)
+        #expect(harness.counter.count(.listResourceRecordSets) == 1, "one zone read for the receive")
+        #expect(harness.counter.count(.changeResourceRecordSets) == 1)
+        #expect(harness.counter.count(.deleteMessage) == batch)
+        let nodes = try await harness.records().filter { $0.name == "nodes.\(harness.zoneName)." && $0.type == "A" }
+        #expect(Set(nodes.compactMap(\.setIdentifier)) == Set(group.instanceIds.dropFirst(batch)))
+    }
+
     /// `DnsEventSourceMapping.BatchSize` in infra/handlers.yaml.
     static func deployedBatchSize() throws -> Int {
         let text = try String(contentsOf: ChildProcess.repositoryRoot.appendingPathComponent("infra/handlers.yaml"), encoding: .utf8)
