@@ -186,13 +186,15 @@ class RolePolicy:
 
 
 def role_policies(templates: dict[str, dict]) -> list[RolePolicy]:
-    """Every AWS::IAM::Role with every statement that applies to it (inline Policies and
-    AWS::IAM::Policy / ManagedPolicy resources that name the role)."""
+    """Every AWS::IAM::Role with every statement that always applies to it (inline Policies and
+    unconditional AWS::IAM::Policy / ManagedPolicy resources that name the role)."""
     roles = []
     for name, template in templates.items():
         attached: dict[str, list[dict]] = {}
         for kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
             for policy in resources_of_type(template, kind).values():
+                if "Condition" in policy:  # granted only in some deployments: see conditional_policies
+                    continue
                 props = policy["Properties"]
                 for role in props.get("Roles", []):
                     attached.setdefault(ref_target(role), []).extend(as_list(props["PolicyDocument"]["Statement"]))
@@ -206,3 +208,20 @@ def role_policies(templates: dict[str, dict]) -> list[RolePolicy]:
                 trust=props["AssumeRolePolicyDocument"], statements=statements,
                 managed_policy_arns=props.get("ManagedPolicyArns", [])))
     return roles
+
+
+def conditional_policies(templates: dict[str, dict]) -> list[tuple[str, str, dict]]:
+    """(template, logical id, resource) of every IAM policy resource created only under a Condition."""
+    return [(name, logical, policy)
+            for name, template in templates.items()
+            for kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+            for logical, policy in resources_of_type(template, kind).items() if "Condition" in policy]
+
+
+def platform_permissions(source: pathlib.Path = AWS_SOURCES / "ToolPermissions.swift") -> dict[str, list[str]]:
+    """PlatformPermission case name -> its IAM actions, as ToolPermissions.swift declares them."""
+    text = source.read_text(encoding="utf-8")
+    found = {name: re.findall(r'"([\w-]+:\w+)"', actions)
+             for name, actions in re.findall(r"case \.(\w+): \[([^\]]*)\]", _block(text, "public var iamActions"))}
+    assert found, f"{source}: no PlatformPermission.iamActions"
+    return found

@@ -17,6 +17,8 @@ import subprocess
 import pytest
 
 from cfn_support import (
+    conditional_policies,
+    platform_permissions,
     INFRA, ROOT, TEMPLATES, as_list, load_templates, operation_registry, parameter_of, ref_target,
     resources_of_type, role_policies, tool_contracts,
 )
@@ -487,3 +489,33 @@ def test_compute_group_can_run_spot_with_capacity_rebalancing(templates):
     # Either a plain launch template or a mixed instances policy, never both.
     assert group["LaunchTemplate"]["Fn::If"][0] == "UsesSpot" and group["LaunchTemplate"]["Fn::If"][1] == {"Ref": "AWS::NoValue"}
     assert group["MixedInstancesPolicy"]["Fn::If"][0] == "UsesSpot" and group["MixedInstancesPolicy"]["Fn::If"][2] == {"Ref": "AWS::NoValue"}
+
+
+def test_functions_can_run_in_a_vpc_with_exactly_lambdas_network_interface_permissions(templates):
+    """SubnetIds/SecurityGroupIds put every function in the VPC (a private Rancher); empty, none is.
+    The network-interface actions Lambda needs then are granted by one conditional policy, exactly
+    PlatformPermission.lambdaVPC of ToolPermissions.swift, to the three function roles and no other."""
+    handlers = templates["handlers.yaml"]
+    params = handlers["Parameters"]
+    for name in ("SubnetIds", "SecurityGroupIds"):
+        assert (params[name]["Type"], params[name]["Default"]) == ("CommaDelimitedList", ""), name
+    assert handlers["Conditions"]["InVpc"] == {"Fn::Not": [{"Fn::Equals": [{"Fn::Join": [",", {"Ref": "SubnetIds"}]}, ""]}]}
+    rule = handlers["Rules"]["VpcNeedsSecurityGroups"]
+    assert rule["RuleCondition"] == handlers["Conditions"]["InVpc"]
+    expected_vpc = {"Fn::If": ["InVpc", {"SubnetIds": {"Ref": "SubnetIds"}, "SecurityGroupIds": {"Ref": "SecurityGroupIds"}},
+                               {"Ref": "AWS::NoValue"}]}
+    functions = resources_of_type(handlers, "AWS::Lambda::Function")
+    assert len(functions) == 3
+    for logical, function in functions.items():
+        assert function["Properties"].get("VpcConfig") == expected_vpc, logical
+    conditional = conditional_policies(templates)
+    assert [(t, logical) for t, logical, _ in conditional] == [("handlers.yaml", "FunctionsVpcAccess")]
+    policy = conditional[0][2]
+    assert policy["Condition"] == "InVpc"
+    function_roles = {ref_target(f["Properties"]["Role"]) for f in functions.values()}
+    assert {ref_target(r) for r in policy["Properties"]["Roles"]} == function_roles
+    statements = as_list(policy["Properties"]["PolicyDocument"]["Statement"])
+    assert all(s["Effect"] == "Allow" and s["Resource"] == "*" for s in statements)
+    granted = {a for s in statements for a in as_list(s["Action"])}
+    assert granted == set(platform_permissions()["lambdaVPC"])
+    assert policy["Metadata"]["Ranchhand"]["Platform"] == "lambdaVPC"

@@ -20,11 +20,17 @@ public enum PlatformPermission: String, Sendable, CaseIterable {
     /// A Lambda SQS event source mapping polls and deletes with the execution role
     /// (the actions of AWS's AWSLambdaSQSQueueExecutionRole; it never changes visibility).
     case sqsEventSource
+    /// A function attached to subnets (the stack's `SubnetIds`): Lambda creates and removes its
+    /// network interfaces with the execution role (the actions of AWS's
+    /// AWSLambdaVPCAccessExecutionRole besides logs). Granted only when the stack sets subnets, by a
+    /// policy of its own; no tool lists it.
+    case lambdaVPC
 
     public var iamActions: [String] {
         switch self {
         case .lambdaLogs: ["logs:CreateLogStream", "logs:PutLogEvents"]
         case .sqsEventSource: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+        case .lambdaVPC: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
         }
     }
 }
