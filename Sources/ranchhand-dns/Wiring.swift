@@ -89,17 +89,19 @@ struct Wiring {
         if provider == nil, let file = options.ingressFile {
             provider = try RecordedIngresses(listJSON: Data(contentsOf: URL(fileURLWithPath: file)))
         }
-        if provider == nil, let client = try kubernetes() {
-            provider = KubernetesIngressProvider(client: client, namespace: options.namespace)
+        let cluster = try kubernetes()
+        if provider == nil, let cluster {
+            provider = KubernetesIngressProvider(client: cluster, namespace: options.namespace)
         }
         let pool = options.group != nil
         let sources = LiveDNSSources(
             ingressProvider: provider, group: options.group.map(AutoScalingGroupName.init(rawValue:)),
             autoScaling: pool ? LiveAutoScalingClient(sender: sender) : nil, ec2: pool ? LiveEC2Client(sender: sender) : nil,
-            elb: LiveELBv2Client(sender: sender))
+            elb: LiveELBv2Client(sender: sender), kubernetes: pool ? cluster : nil)
         logger.info("ranchhand-dns configured", metadata: [
             "zone": "\(options.zoneId)", "owner": "\(options.owner)", "policy": "\(options.policy)",
             "ingresses": "\(provider.map { "\(type(of: $0))" } ?? "none")", "node_pool": "\(options.nodeRecord ?? "none")",
+            "node_readiness": "\(pool && cluster != nil ? "Kubernetes Nodes Ready and schedulable" : "Auto Scaling only")",
         ])
         return DNSSyncer(configuration: options.configuration, sources: sources, route53: route53, logger: logger)
     }

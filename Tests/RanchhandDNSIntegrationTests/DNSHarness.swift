@@ -44,15 +44,17 @@ struct DNSHarness {
     var sender: AWSRequestSender { AWSTestContext.sender(endpoint: endpoint, transport: counter) }
     var route53: LiveRoute53Client { LiveRoute53Client(sender: sender) }
 
-    func sources(ingresses: (any IngressProvider)? = nil, group: String? = nil) -> LiveDNSSources {
+    func sources(ingresses: (any IngressProvider)? = nil, group: String? = nil, kubernetes: (any KubernetesClient)? = nil) -> LiveDNSSources {
         LiveDNSSources(ingressProvider: ingresses, group: group.map(AutoScalingGroupName.init(rawValue:)),
-                       autoScaling: LiveAutoScalingClient(sender: sender), ec2: LiveEC2Client(sender: sender), elb: LiveELBv2Client(sender: sender))
+                       autoScaling: LiveAutoScalingClient(sender: sender), ec2: LiveEC2Client(sender: sender), elb: LiveELBv2Client(sender: sender),
+                       kubernetes: kubernetes)
     }
 
-    func syncer(ingresses: (any IngressProvider)? = nil, group: String? = nil, policy: PlanPolicy = .sync, owner: String = "ranchhand-test") -> DNSSyncer {
+    func syncer(ingresses: (any IngressProvider)? = nil, group: String? = nil, policy: PlanPolicy = .sync, owner: String = "ranchhand-test",
+                kubernetes: (any KubernetesClient)? = nil) -> DNSSyncer {
         let pool = group.map { NodePoolOptions(group: AutoScalingGroupName($0), recordName: "nodes.\(zoneName)") }
         return DNSSyncer(configuration: DNSSyncConfiguration(zone: zoneID, owner: OwnerID(owner), policy: policy, nodePool: pool),
-                         sources: sources(ingresses: ingresses, group: group), route53: route53, logger: Logger(label: "test.dns"))
+                         sources: sources(ingresses: ingresses, group: group, kubernetes: kubernetes), route53: route53, logger: Logger(label: "test.dns"))
     }
 
     /// The zone as boto3 lists it (setup and checks never go through the code under test).

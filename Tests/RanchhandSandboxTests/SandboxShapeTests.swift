@@ -78,6 +78,22 @@ struct SandboxShapeTests {
         #expect(collection["data"]?.arrayValue?.map { $0["id"]?.stringValue } == ["fleet-default/edge"])
     }
 
+    /// What the DNS syncer reads to keep NotReady and cordoned nodes out of the node-pool records.
+    @Test func nodeListMatchesTheRecordedOne() async throws {
+        let sample = try Fixtures.json("kubernetes/k8s-v1-NodeList.skuber.json")
+        let world = await standardWorld()
+        let fake = await world.kubernetesReply(World.request("GET", "/api/v1/nodes"), cluster: SandboxWorld.standardRKE2Cluster, path: "/api/v1/nodes").json
+        var shape = Shape()
+        shape.compare(sample, fake, at: "")
+        #expect(shape.mismatches == [])
+        #expect(shape.compared > 10, "the comparison is not vacuous")
+        #expect(Set(["kind", "apiVersion", "metadata", "items"]).isSubset(of: fake.objectValue!.keys))
+        struct NodeList: Decodable { var items: [KubernetesNode] }
+        let recorded = try JSONDecoder().decode(NodeList.self, from: Fixtures.bytes("kubernetes/k8s-v1-NodeList.skuber.json"))
+        #expect(recorded.items.map(\.metadata.name) == ["10.245.1.3", "10.245.1.4", "10.245.1.5"])
+        #expect(recorded.items.allSatisfy { $0.ready == "True" && !$0.unschedulable && $0.providerID.hasPrefix("vagrant://") })
+    }
+
     @Test func errorBodyMatchesTheRecordedOne() async throws {
         let sample = try Fixtures.json("rancher/v3-error-403-forbidden.json")
         let fake = await standardWorld().rancherReply(World.request("GET", "/v3/nodes/c-d8f82:m-nope")).json

@@ -10,6 +10,8 @@ public protocol KubernetesClient: Sendable {
 
     /// nil on 404.
     func node(named name: KubernetesNodeName) async throws(ClientError) -> KubernetesNode?
+    /// Every Node of the cluster (`GET /api/v1/nodes`, all pages).
+    func nodes() async throws(ClientError) -> [KubernetesNode]
     /// Sets the `set` labels and removes the `remove` keys in one merge patch.
     func labelNode(_ name: KubernetesNodeName, set: [String: String], remove: [String]) async throws(ClientError) -> KubernetesNode
     /// Cordon (`true`) or uncordon: patches `spec.unschedulable`.

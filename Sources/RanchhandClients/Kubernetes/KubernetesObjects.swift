@@ -95,6 +95,22 @@ public struct KubernetesNode: Sendable, Hashable, Decodable {
 
     public var name: KubernetesNodeName { KubernetesNodeName(metadata.name) }
 
+    /// The EC2 instance of an AWS `providerID` (`aws:///eu-west-1c/i-09af54f292341f816`).
+    public var awsInstanceID: String? {
+        guard providerID.hasPrefix("aws://"), let last = providerID.split(separator: "/").last, last.hasPrefix("i-") else { return nil }
+        return String(last)
+    }
+
+    public func address(_ type: String) -> String? { addresses.first { $0.type == type }?.address }
+
+    public init(metadata: ObjectMeta, unschedulable: Bool = false, providerID: String = "", addresses: [Address] = [], ready: String? = "True") {
+        self.metadata = metadata
+        self.unschedulable = unschedulable
+        self.providerID = providerID
+        self.addresses = addresses
+        self.ready = ready
+    }
+
     enum CodingKeys: String, CodingKey { case metadata, spec, status }
     struct Spec: Decodable { var unschedulable: Bool?; var providerID: String? }
     struct Condition: Decodable { var type: String; var status: String }

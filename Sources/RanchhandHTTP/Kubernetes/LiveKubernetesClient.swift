@@ -31,6 +31,10 @@ public struct LiveKubernetesClient<C: Clock & Sendable>: KubernetesClient where 
         try await get(KubernetesNode.self, "/api/v1/nodes/\(URLEncoding.pathSegment(name.rawValue))")
     }
 
+    public func nodes() async throws(ClientError) -> [KubernetesNode] {
+        try await list(KubernetesNode.self, "/api/v1/nodes", query: []).items
+    }
+
     public func labelNode(_ name: KubernetesNodeName, set: [String: String], remove: [String]) async throws(ClientError) -> KubernetesNode {
         var labels: [String: JSONValue] = Dictionary(uniqueKeysWithValues: remove.map { ($0, JSONValue.null) })
         for (key, value) in set { labels[key] = .string(value) }

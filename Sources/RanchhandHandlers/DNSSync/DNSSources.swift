@@ -54,14 +54,18 @@ public struct LiveDNSSources: DNSSources {
     public let autoScaling: (any AutoScalingClient)?
     public let ec2: (any EC2Client)?
     public let elb: (any ELBv2Client)?
+    /// The cluster's API: with it, node-pool members are only instances whose Node is Ready and
+    /// not cordoned. Without it (no Kubernetes access configured), Auto Scaling's view alone.
+    public let kubernetes: (any KubernetesClient)?
 
     public init(ingressProvider: (any IngressProvider)?, group: AutoScalingGroupName?, autoScaling: (any AutoScalingClient)?,
-                ec2: (any EC2Client)?, elb: (any ELBv2Client)?) {
+                ec2: (any EC2Client)?, elb: (any ELBv2Client)?, kubernetes: (any KubernetesClient)? = nil) {
         self.ingressProvider = ingressProvider
         self.group = group
         self.autoScaling = autoScaling
         self.ec2 = ec2
         self.elb = elb
+        self.kubernetes = kubernetes
     }
 
     public func ingresses() async throws(ClientError) -> [Ingress]? {
@@ -78,7 +82,18 @@ public struct LiveDNSSources: DNSSources {
         }
         let ids = found.instances.map(\.instanceID).filter { !excluded.contains($0) }
         let instances = ids.isEmpty ? [] : try await ec2.describeInstances(DescribeInstancesRequest(instanceIDs: ids))
-        return NodePoolEndpoints.members(of: found, instances: instances, excluding: excluded)
+        var clusterNodes: [KubernetesNode]?
+        if let kubernetes {
+            let listed = try await kubernetes.nodes()
+            // An empty list is a bad read (wrong cluster, a token that sees nothing), never "no nodes":
+            // it would delete every node record.
+            guard !listed.isEmpty else {
+                throw ClientError(.service, service: "kubernetes", operation: "GET /api/v1/nodes",
+                                  message: "the cluster lists no Nodes; node-pool records are left as they are")
+            }
+            clusterNodes = listed
+        }
+        return NodePoolEndpoints.members(of: found, instances: instances, excluding: excluded, clusterNodes: clusterNodes)
     }
 
     public func loadBalancerZones(for hostnames: [String]) async throws(ClientError) -> LoadBalancerZones {

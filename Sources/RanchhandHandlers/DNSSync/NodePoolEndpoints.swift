@@ -68,12 +68,26 @@ public struct NodeInstance: Sendable, Equatable {
 public enum NodePoolEndpoints {
     /// The group's `InService` + `Healthy` members that EC2 reports running, less `excluded` (the
     /// instance of a terminating event, gone from DNS at once even if Auto Scaling still lists it).
-    public static func members(of group: AutoScalingGroup, instances: [EC2Instance], excluding excluded: Set<InstanceID>) -> [NodeInstance] {
+    /// With the cluster's Nodes, only instances whose Node is Ready and schedulable: a NotReady
+    /// kubelet serves nothing, a cordoned node is being drained, and a new one is added only once
+    /// it has joined.
+    public static func members(of group: AutoScalingGroup, instances: [EC2Instance], excluding excluded: Set<InstanceID>,
+                               clusterNodes: [KubernetesNode]? = nil) -> [NodeInstance] {
         let serving = Set(group.instances.filter { $0.lifecycleState == "InService" && $0.healthStatus == "Healthy" }.map(\.instanceID))
         return instances
             .filter { serving.contains($0.instanceID) && !excluded.contains($0.instanceID) && $0.state == .running }
+            .filter { instance in clusterNodes.map { nodes in nodes.contains { servesTraffic($0, as: instance) } } ?? true }
             .map { NodeInstance(instanceID: $0.instanceID, privateIPv4: $0.privateIPv4, publicIPv4: $0.publicIPv4) }
             .sorted { $0.instanceID.rawValue < $1.instanceID.rawValue }
+    }
+
+    /// The Node is this instance's (the bootstrap label, the AWS provider ID, or the private
+    /// address), its kubelet reports Ready, and it is not cordoned.
+    static func servesTraffic(_ node: KubernetesNode, as instance: EC2Instance) -> Bool {
+        guard node.ready == "True", !node.unschedulable else { return false }
+        if let label = node.metadata.labels[NodeMatcher.instanceIDLabel], !label.isEmpty { return label == instance.instanceID.rawValue }
+        if let id = node.awsInstanceID { return id == instance.instanceID.rawValue }
+        return instance.privateIPv4 != nil && node.address("InternalIP") == instance.privateIPv4
     }
 
     public static func desired(from nodes: [NodeInstance], options: NodePoolOptions) -> DesiredRecords {

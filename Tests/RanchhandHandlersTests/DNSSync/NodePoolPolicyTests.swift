@@ -75,4 +75,32 @@ struct NodePoolPolicyTests {
         #expect(simple.rejected.count == 5 && simple.rejected.allSatisfy { $0.reason.contains("at most 400 values") })
         #expect(NodePoolEndpoints.desired(from: nodes(100), options: NodePoolOptions(group: Self.group, recordName: "nodes.example.com")).rejected.isEmpty)
     }
+
+    /// With the cluster's Nodes, the pool is the instances whose Node is Ready and schedulable,
+    /// found by the bootstrap label, the AWS provider ID or the private address; one not joined yet
+    /// is not in it. Without them, Auto Scaling's view alone, as before.
+    @Test func onlyInstancesWhoseNodeIsReadyAndSchedulableServe() {
+        let ids = (1...6).map { InstanceID("i-0\($0)") }
+        let group = AutoScalingGroup(name: Self.group, minSize: 0, maxSize: 10, desiredCapacity: 6, instances: ids.map {
+            AutoScalingGroup.Instance(instanceID: $0, lifecycleState: "InService", healthStatus: "Healthy", availabilityZone: "eu-west-1a")
+        })
+        let instances = ids.enumerated().map { index, id in
+            EC2Instance(instanceID: id, state: .running, privateIPv4: "10.0.1.\(index + 1)")
+        }
+        func node(_ name: String, label: String? = nil, provider: String = "", ip: String = "", ready: String? = "True", cordoned: Bool = false) -> KubernetesNode {
+            KubernetesNode(metadata: ObjectMeta(name: name, labels: label.map { [NodeMatcher.instanceIDLabel: $0] } ?? [:]), unschedulable: cordoned,
+                           providerID: provider, addresses: ip.isEmpty ? [] : [KubernetesNode.Address(type: "InternalIP", address: ip)], ready: ready)
+        }
+        let nodes = [
+            node("a", label: "i-01"),                                        // ready, by label
+            node("b", provider: "aws:///eu-west-1a/i-02"),                   // ready, by provider ID
+            node("c", ip: "10.0.1.3"),                                       // ready, by address
+            node("d", label: "i-04", ready: "Unknown"),                      // kubelet silent
+            node("e", provider: "aws:///eu-west-1a/i-05", cordoned: true),   // being drained
+        ]                                                                     // i-06: not joined yet
+        let members = NodePoolEndpoints.members(of: group, instances: instances, excluding: [], clusterNodes: nodes)
+        #expect(members.map(\.instanceID) == ["i-01", "i-02", "i-03"])
+        #expect(NodePoolEndpoints.members(of: group, instances: instances, excluding: ["i-02"], clusterNodes: nodes).map(\.instanceID) == ["i-01", "i-03"])
+        #expect(NodePoolEndpoints.members(of: group, instances: instances, excluding: []).count == 6, "no Kubernetes access: Auto Scaling alone")
+    }
 }
