@@ -197,7 +197,8 @@ def test_launch_templates_pin_the_agent(moto, deployed):
     for lt in templates:
         data = ec2.describe_launch_template_versions(LaunchTemplateId=lt["LaunchTemplateId"])["LaunchTemplateVersions"][0]["LaunchTemplateData"]
         assert data["MetadataOptions"] == {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "InstanceMetadataTags": "enabled"}
-        assert data["IamInstanceProfile"]["Arn"].split("/")[-1].startswith("rh-cluster-NodeInstanceProfile")
+        profile = data["IamInstanceProfile"]["Arn"].split("/")[-1]
+        assert profile.startswith("rh-cluster-NodeInstanceProfile") or profile.startswith("rh-pool-"), profile
         user_data = base64.b64decode(data["UserData"]).decode()
         assert user_data.startswith("#!")
         assert f"RANCHHAND_AGENT_URL='{AGENT_URL}'" in user_data

@@ -197,14 +197,21 @@ def resource_problems(template_name: str, template: dict, statement: dict) -> li
             if target not in logical_ids:
                 problems.append(f"{resource} is not a resource of {template_name}")
             continue
-        if not (isinstance(resource, dict) and isinstance(resource.get("Fn::Sub"), str)):
+        sub = resource.get("Fn::Sub") if isinstance(resource, dict) else None
+        # The list form's variables count as scope only when they import the cluster's name.
+        if isinstance(sub, list) and len(sub) == 2 and isinstance(sub[0], str) and isinstance(sub[1], dict):
+            arn, bound = sub
+            imported = {name for name, value in bound.items()
+                        if value == {"Fn::ImportValue": {"Fn::Sub": "${ClusterStackName}-ClusterName"}}}
+        elif isinstance(sub, str):
+            arn, imported = sub, set()
+        else:
             problems.append(f"{resource!r}: a scoped resource must be built from the stack (Ref, GetAtt or Sub)")
             continue
-        arn = resource["Fn::Sub"]
-        variables = _sub_variables(arn)
+        variables = _sub_variables(arn) - (set(bound) - imported if isinstance(sub, list) else set())
         if not arn.startswith("arn:${AWS::Partition}:"):
             problems.append(f"{arn}: hard-coded partition")
-        if not variables & (SCOPE_VARIABLES | logical_ids):
+        if not variables & (SCOPE_VARIABLES | logical_ids) or (isinstance(sub, list) and not imported):
             problems.append(f"{arn}: not scoped to the cluster, the zone or a resource of the stack")
         plain = arn.replace("${AWS::Partition}", "PARTITION").replace("${AWS::Region}", "REGION")
         fields = plain.replace("${AWS::AccountId}", "ACCOUNT").split(":")
@@ -519,3 +526,34 @@ def test_functions_can_run_in_a_vpc_with_exactly_lambdas_network_interface_permi
     granted = {a for s in statements for a in as_list(s["Action"])}
     assert granted == set(platform_permissions()["lambdaVPC"])
     assert policy["Metadata"]["Ranchhand"]["Platform"] == "lambdaVPC"
+
+
+def test_each_groups_nodes_complete_only_their_own_groups_hooks(templates):
+    """Every group launches with an instance profile of its own whose lifecycle actions name that
+    group alone: a compute node cannot complete a control-plane terminate hook (past the quorum
+    guard), nor another pool's. Peers within a group still share one (IAM has no per-instance
+    condition on CompleteLifecycleAction): infra/README.md states that remaining risk."""
+    def hook_resources(template, role_logical):
+        statements = template["Resources"][role_logical]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        actions = {"autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"}
+        return [s["Resource"] for s in statements if actions & set(as_list(s["Action"]))]
+
+    def profile_role(template, launch_template):
+        arn = launch_template["Properties"]["LaunchTemplateData"]["IamInstanceProfile"]["Arn"]
+        profile = template["Resources"][ref_target(arn)]
+        assert profile["Type"] == "AWS::IAM::InstanceProfile"
+        return ref_target(profile["Properties"]["Roles"][0])
+
+    cluster = templates["cluster.yaml"]
+    (cp_lt,) = [lt for name, lt in resources_of_type(cluster, "AWS::EC2::LaunchTemplate").items() if "ControlPlane" in name]
+    cp_group = next(iter(resources_of_type(cluster, "AWS::AutoScaling::AutoScalingGroup").values()))
+    assert cp_group["Properties"]["AutoScalingGroupName"] == {"Fn::Sub": "${ClusterName}-control-plane"}
+    assert hook_resources(cluster, profile_role(cluster, cp_lt)) == [
+        {"Fn::Sub": "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${ClusterName}-control-plane"}]
+
+    compute = templates["compute-group.yaml"]
+    (lt,) = resources_of_type(compute, "AWS::EC2::LaunchTemplate").values()
+    group_name = compute["Resources"]["ComputeGroup"]["Properties"]["AutoScalingGroupName"]["Fn::Sub"]
+    (resource,) = hook_resources(compute, profile_role(compute, lt))
+    arn, bound = resource["Fn::Sub"]
+    assert arn.endswith("autoScalingGroupName/" + group_name[0]) and bound == group_name[1]
