@@ -87,8 +87,9 @@ struct PollCommand: AsyncParsableCommand {
                     do { try await Task.sleep(for: period) } catch { return }
                     let seconds = Double(period.components.seconds) + Double(period.components.attoseconds) / 1e18
                     let context = HandlingContext(deadline: Date().addingTimeInterval(seconds), logger: logger)
-                    if case .failure(let failure) = await handler.reconcile(dryRun: false, now: Date(), context: context) {
-                        logger.error("reconcile pass stopped", metadata: ["reason": "\(failure)"])
+                    switch await handler.reconcile(dryRun: false, now: Date(), context: context) {
+                    case .success(let findings): ReconcileFinding.log(findings, to: logger)
+                    case .failure(let failure): logger.error("reconcile pass stopped", metadata: ["reason": "\(failure)"])
                     }
                 }
             }

@@ -96,10 +96,7 @@ public struct KubernetesNode: Sendable, Hashable, Decodable {
     public var name: KubernetesNodeName { KubernetesNodeName(metadata.name) }
 
     /// The EC2 instance of an AWS `providerID` (`aws:///eu-west-1c/i-09af54f292341f816`).
-    public var awsInstanceID: String? {
-        guard providerID.hasPrefix("aws://"), let last = providerID.split(separator: "/").last, last.hasPrefix("i-") else { return nil }
-        return String(last)
-    }
+    public var awsInstanceID: String? { AWSProviderID.instanceID(in: providerID) }
 
     public func address(_ type: String) -> String? { addresses.first { $0.type == type }?.address }
 

@@ -118,11 +118,7 @@ public struct RancherNode: Sendable, Hashable {
     public func condition(_ type: String) -> RancherCondition? { conditions.first { $0.type == type } }
 
     /// The EC2 instance id in `providerId` (`aws:///eu-west-1a/i-0abc` → `i-0abc`), if one is there.
-    public var providerInstanceID: String? {
-        guard providerID.hasPrefix("aws:///"), let last = providerID.split(separator: "/").last,
-              last.hasPrefix("i-") else { return nil }
-        return String(last)
-    }
+    public var providerInstanceID: String? { AWSProviderID.instanceID(in: providerID) }
 }
 
 extension RancherNode: Decodable {
@@ -153,5 +149,15 @@ extension RancherNode: Decodable {
             conditions: try c.decodeIfPresent([RancherCondition].self, forKey: .conditions) ?? [],
             hasCustomConfig: customConfig,
             nodePoolID: try text(.nodePoolId), actions: try map(.actions), links: try map(.links))
+    }
+}
+
+/// The cloud provider id the AWS cloud provider and its controller manager set on a Node, as the
+/// Kubernetes Node and Rancher's v3 node both carry it.
+public enum AWSProviderID {
+    /// `aws:///eu-west-1a/i-0abc` → `i-0abc`; nil for any other provider or shape.
+    public static func instanceID(in providerID: String) -> String? {
+        guard providerID.hasPrefix("aws:///"), let last = providerID.split(separator: "/").last, last.hasPrefix("i-") else { return nil }
+        return String(last)
     }
 }

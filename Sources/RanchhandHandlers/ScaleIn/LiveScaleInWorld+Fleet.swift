@@ -68,9 +68,7 @@ extension LiveScaleInWorld {
     /// A cluster-api cluster's Machines, and whether Rancher itself deletes those whose node is gone
     /// (read from its provisioning cluster; a token that cannot read it leaves that unknown, not fatal).
     func clusterAPIFacts() async throws(ClientError) -> (machines: [RancherMachine], cleanup: MissingMachineCleanup)? {
-        guard cluster.rawValue.hasPrefix("c-m-"), let facts = try await rancher.cluster(id: cluster) else { return nil }
-        let namespace = Self.provisioningNamespace(of: facts)
-        let machines = try await rancher.machines(namespace: namespace).filter { $0.clusterName == facts.name }
+        guard let (facts, namespace, machines) = try await clusterAPI(cluster) else { return nil }
         let cleanup: MissingMachineCleanup
         do {
             if let provisioning = try await rancher.provisioningCluster(namespace: namespace, name: facts.name) {

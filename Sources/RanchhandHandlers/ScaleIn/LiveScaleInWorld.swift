@@ -62,8 +62,15 @@ public struct LiveScaleInWorld: ScaleInWorld {
     /// The Machines of a cluster-api cluster, from its provisioning namespace, selected by the
     /// cluster-name label (node names repeat across clusters). Empty for any other cluster.
     func machines(of cluster: RancherClusterID) async throws(ClientError) -> [RancherMachine] {
-        guard cluster.rawValue.hasPrefix("c-m-"), let facts = try await rancher.cluster(id: cluster) else { return [] }
-        return try await rancher.machines(namespace: Self.provisioningNamespace(of: facts)).filter { $0.clusterName == facts.name }
+        try await clusterAPI(cluster)?.machines ?? []
+    }
+
+    /// A cluster-api cluster's management facts, provisioning namespace and Machines; nil for any
+    /// other cluster.
+    func clusterAPI(_ cluster: RancherClusterID) async throws(ClientError) -> (facts: RancherCluster, namespace: String, machines: [RancherMachine])? {
+        guard cluster.rawValue.hasPrefix("c-m-"), let facts = try await rancher.cluster(id: cluster) else { return nil }
+        let namespace = Self.provisioningNamespace(of: facts)
+        return (facts, namespace, try await rancher.machines(namespace: namespace).filter { $0.clusterName == facts.name })
     }
 
     /// Where Rancher keeps a cluster's provisioning objects and Machines: its fleet workspace.

@@ -24,6 +24,13 @@ public struct ReconcileFinding: Sendable, Equatable, CustomStringConvertible {
     public var action: String
     public var outcome: String
     public var description: String { "\(subject): \(action) — \(outcome)" }
+
+    /// One log line per finding; an `alert` (nobody else will act) at warning.
+    public static func log(_ findings: [ReconcileFinding], to logger: Logger) {
+        for finding in findings {
+            logger.log(level: finding.action == "alert" ? .warning : .info, "reconciled", metadata: ["finding": "\(finding)"])
+        }
+    }
 }
 
 extension ScaleInRecordHandler {

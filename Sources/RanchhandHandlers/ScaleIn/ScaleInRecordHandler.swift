@@ -50,9 +50,7 @@ public struct ScaleInRecordHandler: EventRecordHandler {
         case .scheduled?:
             switch await reconcile(dryRun: false, now: executor.timing.now(), context: context) {
             case .success(let findings):
-                for finding in findings {
-                    context.logger.log(level: finding.action == "alert" ? .warning : .info, "reconciled", metadata: ["finding": "\(finding)"])
-                }
+                ReconcileFinding.log(findings, to: context.logger)
                 return .done("reconciled \(findings.count) items")
             case .failure(let failure):
                 // A scheduled event is not worth redelivering: the next one runs the pass again.

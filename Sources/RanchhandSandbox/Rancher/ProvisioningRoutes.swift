@@ -11,11 +11,7 @@ extension SandboxWorld {
         let provisioned = clusters.values.filter { $0.distro != .rke1 }.sorted { $0.name < $1.name }
         if parts.count <= 3 {
             let selected = provisioned.filter { _ in parts.count == 2 || parts[2] == "fleet-default" }
-            return .json(200, .object([
-                "type": .string("collection"), "resourceType": .string("provisioning.cattle.io.cluster"), "revision": .string(String(revision)),
-                "links": .strings(["self": request.origin + request.path]),
-                "data": .array(selected.map { renderProvisioning($0, origin: request.origin) }),
-            ]))
+            return .json(200, steveCollection("provisioning.cattle.io.cluster", selected.map { renderProvisioning($0, origin: request.origin) }, request))
         }
         guard parts.count == 4, parts[2] == "fleet-default", let cluster = provisioned.first(where: { $0.name == parts[3] }) else {
             return .rancherError(404, "NotFound", "clusters.provisioning.cattle.io \"\(parts.count > 3 ? parts[3] : "")\" not found")

@@ -101,10 +101,7 @@ extension SandboxWorld {
         guard parts.count >= 2, parts[1] == "cluster.x-k8s.io.machines" else { return .rancherError(404, "NotFound", "404 page not found") }
         if parts.count <= 3, request.method == "GET" {
             let selected = machines.values.filter { parts.count == 2 || $0.ref.namespace == parts[2] }.sorted { $0.ref.description < $1.ref.description }
-            return .json(200, .object([
-                "type": .string("collection"), "resourceType": .string("cluster.x-k8s.io.machine"), "revision": .string(String(revision)),
-                "links": .strings(["self": request.origin + request.path]), "data": .array(selected.map { renderMachine($0, origin: request.origin) }),
-            ]))
+            return .json(200, steveCollection("cluster.x-k8s.io.machine", selected.map { renderMachine($0, origin: request.origin) }, request))
         }
         guard parts.count == 4 else { return .rancherError(404, "NotFound", "404 page not found") }
         let ref = MachineRef(namespace: parts[2], name: parts[3])
@@ -114,6 +111,14 @@ extension SandboxWorld {
         case "DELETE": return requestDeletion(of: ref).map { .json(200, renderMachine($0, origin: request.origin)) } ?? missing
         default: return .rancherError(405, "MethodNotAllowed", "method not allowed")
         }
+    }
+
+    /// A steve (`/v1`) collection: a v3-like envelope around the Kubernetes objects.
+    func steveCollection(_ resourceType: String, _ items: [JSONValue], _ request: SandboxRequest) -> JSONValue {
+        .object([
+            "type": .string("collection"), "resourceType": .string(resourceType), "revision": .string(String(revision)),
+            "links": .strings(["self": request.origin + request.path]), "data": .array(items),
+        ])
     }
 
     private func renderMachine(_ machine: SandboxMachine, origin: String) -> JSONValue {
