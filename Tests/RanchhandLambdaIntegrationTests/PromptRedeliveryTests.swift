@@ -60,6 +60,31 @@ import Testing
         #expect(seen.retried >= 2, "the unfinished record came back at once")
     }
 
+    /// A batch handler takes a whole receive at once, and each message is still settled by its
+    /// own outcome: the done one deleted, the held one given the hold delay, the unfinished one
+    /// back at once, alone.
+    @Test func thePollerHandsABatchHandlerTheWholeReceiveAndSettlesEachMessageByItsOwnOutcome() async throws {
+        let scheduled = try String(contentsOf: ChildProcess.repositoryRoot.appendingPathComponent("events/aws.events/scheduled/eventbridge.json"),
+                                   encoding: .utf8)
+        let test = #"{"Event":"autoscaling:TEST_NOTIFICATION","AutoScalingGroupName":"g","AccountId":"123456789012","Service":"AWS Auto Scaling","Time":"2026-12-03T10:00:00.000Z","RequestId":"r-1","AutoScalingGroupARN":"arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:x:autoScalingGroupName/g"}"#
+        let queue = try await AWSTestContext.seed().queue(MotoServer.uniqueName("batch"), messages: [
+            Seed.Message(body: scheduled), Seed.Message(body: Self.spotWarning), Seed.Message(body: test),
+        ])
+        let handler = BatchOutcomeByBody()
+        let poller = SQSPoller(sqs: LiveSQSClient(sender: try await AWSTestContext.motoSender()), processor: BatchProcessor(handler: handler),
+                               settings: SQSPoller.Settings(queue: SQSQueueURL(queue.queueUrl), concurrency: 1, visibilityTimeoutSeconds: 30,
+                                                            waitTimeSeconds: 1, retryDelaySeconds: 0, holdDelaySeconds: 600),
+                               logger: Logger(label: "test.batch"))
+        let limit = Date().addingTimeInterval(20)
+        _ = await poller.run(shouldStop: { await handler.batches.count >= 3 || Date() > limit })
+
+        let batches = await handler.batches
+        #expect(batches.first?.count == 3, "the first receive is one batch: \(batches)")
+        #expect(batches.dropFirst().allSatisfy { $0 == ["test"] }, "only the unfinished record comes back: \(batches)")
+        let counts = try await AWSTestContext.seed().queueCounts(queue.queueUrl)
+        #expect(counts.visible + counts.inFlight == 2, "the done one is deleted, the held and unfinished ones stay: \(counts)")
+    }
+
     @Test func queueURLsFromARNs() {
         #expect(SQSQueueURL(arn: "arn:aws:sqs:eu-west-1:123456789012:ranchhand-prod-scale-in")?.rawValue
             == "https://sqs.eu-west-1.amazonaws.com/123456789012/ranchhand-prod-scale-in")
@@ -99,4 +124,29 @@ private final class OutcomeByBody: EventRecordHandler, Sendable {
         await counter.count(outcome)
         return outcome
     }
+}
+
+/// As a batch handler: a scheduled event done, a Spot warning held, anything else unfinished;
+/// records the kinds of each batch it was handed.
+private actor BatchOutcomeByBody: BatchRecordHandler {
+    var batches: [[String]] = []
+
+    func handle(batch records: [EventRecord], context: HandlingContext) async -> [RecordOutcome] {
+        batches.append(records.map { record in
+            switch record.payload {
+            case .scheduled?: "scheduled"
+            case .spotInterruptionWarning?: "spot"
+            default: "test"
+            }
+        })
+        return records.map { record in
+            switch record.payload {
+            case .scheduled?: .done("swept")
+            case .spotInterruptionWarning?: .held("refused until allowed")
+            default: .retry("not finished")
+            }
+        }
+    }
+
+    nonisolated func handle(_ record: EventRecord, context: HandlingContext) async -> RecordOutcome { .failed("handled in batches only") }
 }
