@@ -197,8 +197,6 @@ def test_launch_templates_pin_the_agent(moto, deployed):
     for lt in templates:
         data = ec2.describe_launch_template_versions(LaunchTemplateId=lt["LaunchTemplateId"])["LaunchTemplateVersions"][0]["LaunchTemplateData"]
         assert data["MetadataOptions"] == {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "InstanceMetadataTags": "enabled"}
-        profile = data["IamInstanceProfile"]["Arn"].split("/")[-1]
-        assert profile.startswith("rh-cluster-NodeInstanceProfile") or profile.startswith("rh-pool-"), profile
         user_data = base64.b64decode(data["UserData"]).decode()
         assert user_data.startswith("#!")
         assert f"RANCHHAND_AGENT_URL='{AGENT_URL}'" in user_data
@@ -215,6 +213,28 @@ def expected_user_data() -> str:
     for name, value in {"AgentUrl": AGENT_URL, "AgentSha256": SHA, "ClusterName": CLUSTER}.items():
         text = text.replace("${" + name + "}", value)
     return text.replace("${!", "${")
+
+
+def test_each_group_launches_with_its_own_profile_limited_to_its_own_hooks(moto, deployed):
+    """As deployed: three launch templates, three instance profiles, and each profile's role may
+    complete lifecycle actions of its own group only (the ARN IAM holds, intrinsics resolved)."""
+    cfn, ec2, iam = moto.client("cloudformation"), moto.client("ec2"), moto.client("iam")
+    expected = {"rh-cluster": f"{CLUSTER}-control-plane", "rh-pool-a": f"{CLUSTER}-compute-a", "rh-pool-b": f"{CLUSTER}-compute-b"}
+    profiles = set()
+    for stack, group in expected.items():
+        resources = cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]
+        (template_id,) = [r["PhysicalResourceId"] for r in resources if r["ResourceType"] == "AWS::EC2::LaunchTemplate"]
+        data = ec2.describe_launch_template_versions(LaunchTemplateId=template_id)["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+        profile = data["IamInstanceProfile"]["Arn"].split("/")[-1]
+        profiles.add(profile)
+        (role,) = iam.get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]["Roles"]
+        document = iam.get_role_policy(RoleName=role["RoleName"], PolicyName="bootstrap-agent")["PolicyDocument"]
+        if isinstance(document, str):  # moto keeps a CloudFormation inline policy as Python repr text
+            document = ast.literal_eval(document)
+        (hooks,) = [st for st in document["Statement"] if st.get("Sid") == "CompleteOwnLaunchHook"]
+        resources = hooks["Resource"] if isinstance(hooks["Resource"], list) else [hooks["Resource"]]
+        assert [r.rsplit("autoScalingGroupName/", 1)[-1] for r in resources] == [group], (stack, resources)
+    assert len(profiles) == 3, profiles
 
 
 def test_queues(moto, deployed):

@@ -180,6 +180,13 @@ def _sub_variables(text: str) -> set[str]:
     return set(re.findall(r"\$\{([\w:]+)\}", text))
 
 
+CLUSTER_NAME_IMPORT = {"Fn::ImportValue": {"Fn::Sub": "${ClusterStackName}-ClusterName"}}
+
+
+def _is_bound_sub(sub) -> bool:
+    return isinstance(sub, list) and len(sub) == 2 and isinstance(sub[0], str) and isinstance(sub[1], dict)
+
+
 def resource_problems(template_name: str, template: dict, statement: dict) -> list[str]:
     problems = []
     actions = set(as_list(statement.get("Action", [])))
@@ -198,20 +205,16 @@ def resource_problems(template_name: str, template: dict, statement: dict) -> li
                 problems.append(f"{resource} is not a resource of {template_name}")
             continue
         sub = resource.get("Fn::Sub") if isinstance(resource, dict) else None
-        # The list form's variables count as scope only when they import the cluster's name.
-        if isinstance(sub, list) and len(sub) == 2 and isinstance(sub[0], str) and isinstance(sub[1], dict):
-            arn, bound = sub
-            imported = {name for name, value in bound.items()
-                        if value == {"Fn::ImportValue": {"Fn::Sub": "${ClusterStackName}-ClusterName"}}}
-        elif isinstance(sub, str):
-            arn, imported = sub, set()
-        else:
+        # The list form `[arn, {Name: value}]`: a bound name scopes only when it imports the cluster's name.
+        arn, bound = (sub, {}) if isinstance(sub, str) else (sub if _is_bound_sub(sub) else (None, {}))
+        if arn is None:
             problems.append(f"{resource!r}: a scoped resource must be built from the stack (Ref, GetAtt or Sub)")
             continue
-        variables = _sub_variables(arn) - (set(bound) - imported if isinstance(sub, list) else set())
+        unscoped = {name for name, value in bound.items() if value != CLUSTER_NAME_IMPORT}
+        variables = _sub_variables(arn) - unscoped
         if not arn.startswith("arn:${AWS::Partition}:"):
             problems.append(f"{arn}: hard-coded partition")
-        if not variables & (SCOPE_VARIABLES | logical_ids) or (isinstance(sub, list) and not imported):
+        if not variables & (SCOPE_VARIABLES | logical_ids):
             problems.append(f"{arn}: not scoped to the cluster, the zone or a resource of the stack")
         plain = arn.replace("${AWS::Partition}", "PARTITION").replace("${AWS::Region}", "REGION")
         fields = plain.replace("${AWS::AccountId}", "ACCOUNT").split(":")
@@ -226,6 +229,16 @@ def test_resources_are_scoped_to_the_stack(templates):
         for statement in role.statements:
             problems = resource_problems(role.template, templates[role.template], statement)
             assert not problems, f"{role.template} {role.role} {statement.get('Sid')}: {problems}"
+
+
+def test_resource_check_reads_the_bound_sub_form(templates):
+    """`Fn::Sub: [arn, {ClusterName: ImportValue}]` scopes; a name bound to anything else does not."""
+    arn = "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${ClusterName}-x"
+    statement = {"Effect": "Allow", "Action": ["autoscaling:CompleteLifecycleAction"]}
+    statement["Resource"] = {"Fn::Sub": [arn, {"ClusterName": CLUSTER_NAME_IMPORT}]}
+    assert resource_problems("compute-group.yaml", templates["compute-group.yaml"], statement) == []
+    statement["Resource"] = {"Fn::Sub": [arn, {"ClusterName": "*"}]}
+    assert resource_problems("compute-group.yaml", templates["compute-group.yaml"], statement)
 
 
 def test_resource_check_rejects_star_on_scoped_actions(templates):
