@@ -29,7 +29,7 @@ struct DNSOptions: ParsableArguments {
     var txtWildcardReplacement: String?
 
     // MARK: Ingress source
-    @Option(help: "Kubernetes API server URL (direct). The token comes from --kubernetes-token-file or KUBERNETES_TOKEN.")
+    @Option(help: "Kubernetes API server URL (direct), for Ingresses and, with --group, the Nodes (only Ready, uncordoned ones serve). The token comes from --kubernetes-token-file or KUBERNETES_TOKEN.")
     var kubernetesUrl: String?
 
     @Option(help: "File holding the bearer token (the in-cluster one is /var/run/secrets/kubernetes.io/serviceaccount/token).")
@@ -38,7 +38,7 @@ struct DNSOptions: ParsableArguments {
     @Option(help: "PEM file of the API server's CA (default: system roots).")
     var kubernetesCaFile: String?
 
-    @Option(help: "Rancher URL: read Ingresses through Rancher's /k8s/clusters/<id> proxy with RANCHER_TOKEN.")
+    @Option(help: "Rancher URL: read Ingresses and, with --group, the Nodes (only Ready, uncordoned ones serve) through Rancher's /k8s/clusters/<id> proxy with RANCHER_TOKEN.")
     var rancherUrl: String?
 
     @Option(help: "The Rancher cluster id (c-xxxxx or c-m-xxxxxxxx) for --rancher-url.")
@@ -69,7 +69,7 @@ struct DNSOptions: ParsableArguments {
     var evaluateTargetHealth = true
 
     // MARK: Node pool
-    @Option(help: "Auto Scaling group whose InService, healthy instances the node-pool record lists.")
+    @Option(help: "Auto Scaling group whose InService, healthy instances the node-pool record lists (with Kubernetes access, only those whose Node is Ready and not cordoned).")
     var group: String?
 
     @Option(help: "The node-pool record name, e.g. nodes.example.com (needs --group).")
