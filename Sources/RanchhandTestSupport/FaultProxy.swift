@@ -76,9 +76,18 @@ public struct FaultProxy: Sendable {
         public var fault: String?
     }
 
-    public func add(_ rules: [Rule]) async throws {
+    /// The ids the proxy gave the rules, for `remove`.
+    @discardableResult
+    public func add(_ rules: [Rule]) async throws -> [Int] {
         struct Body: Encodable { var rules: [Rule] }
-        _ = try await call("POST", "/__faults__/rules", body: Array(try JSONEncoder().encode(Body(rules: rules))))
+        struct Added: Decodable { struct Rule: Decodable { var id: Int }; var rules: [Rule] }
+        let answer = try await call("POST", "/__faults__/rules", body: Array(try JSONEncoder().encode(Body(rules: rules))))
+        return try JSONDecoder().decode(Added.self, from: Data(answer)).rules.map(\.id)
+    }
+
+    /// Removes only these rules: other tests' rules in the shared proxy stay.
+    public func remove(_ ids: [Int]) async throws {
+        for id in ids { _ = try await call("DELETE", "/__faults__/rules/\(id)") }
     }
 
     public func log() async throws -> [LogEntry] {

@@ -13,6 +13,7 @@ headers aside). Control API, never forwarded:
   POST   /__faults__/rules  {"rules":[RULE...], "seed": N?}  append rules -> {"rules":[{"id":..}]}
   GET    /__faults__/rules  rules with "applied" counts
   DELETE /__faults__/rules  remove all rules
+  DELETE /__faults__/rules/ID  remove one rule (a test's own, in a proxy tests share) -> {"rules":[it]}
   GET    /__faults__/log    [{"seq","method","path","action","target","service","status",
                               "faulted","fault","rule"}...]   (DELETE clears it)
   GET    /__faults__/presets
@@ -186,6 +187,14 @@ class Handler(BaseHTTPRequestHandler):
                         new.append(Rule(spec, state.next_id))
                     state.rules.extend(new)
                 return self.json(200, {"rules": [r.describe() for r in new]})
+            if path.startswith(CONTROL + "/rules/") and self.command == "DELETE":
+                wanted = int(path.rsplit("/", 1)[1])
+                with state.lock:
+                    gone = [r for r in state.rules if r.id == wanted]
+                    state.rules[:] = [r for r in state.rules if r.id != wanted]
+                if not gone:
+                    return self.json(404, {"error": f"no rule {wanted}"})
+                return self.json(200, {"rules": [r.describe() for r in gone]})
             if path == CONTROL + "/rules" and self.command in ("GET", "DELETE"):
                 with state.lock:
                     out = [r.describe() for r in state.rules]

@@ -146,6 +146,17 @@ def test_control_api_is_never_forwarded_and_validates(proxy_echo, echo):
     assert echo.seen[0][1] == "/x" and len(echo.seen) == 1
 
 
+def test_one_rule_is_removed_by_its_id_and_the_others_stay(proxy_echo, echo):
+    first, second = proxy_echo.rules({"match": {"path": "/a"}, "fault": {"status": 418}},
+                                      {"match": {"path": "/b"}, "fault": {"status": 419}})["rules"]
+    status, _, body = proxy_echo.request("DELETE", f"/__faults__/rules/{first['id']}")
+    assert status == 200 and json.loads(body)["rules"][0]["id"] == first["id"]
+    assert proxy_echo.request("DELETE", f"/__faults__/rules/{first['id']}")[0] == 404
+    assert proxy_echo.request("GET", "/a")[0] == 201, "forwarded once its rule is gone"
+    assert proxy_echo.request("GET", "/b")[0] == 419
+    proxy_echo.request("DELETE", "/__faults__/rules")
+
+
 def test_boto3_through_proxy_action_match_times(proxy_moto):
     asg = client("autoscaling", proxy_moto.url)
     proxy_moto.rules({"match": {"action": "DescribeAutoScalingGroups", "service": "autoscaling"},
