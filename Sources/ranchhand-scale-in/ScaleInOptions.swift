@@ -56,12 +56,23 @@ struct ScaleInOptions: ParsableArguments {
     var webhookURL: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [RANCHHAND_LOG_LEVEL].")
     var logLevel: String?
+    @Option(help: "Route53 hosted zone of ranchhand-dns's node pool: a leaving instance's node-pool record is removed before its drain, and the drain waits until the change is INSYNC and its TTL has passed (at most 2 x TTL + 60 s; 10 s ahead of a Spot interruption). Needs route53:ListResourceRecordSets, ChangeResourceRecordSets and GetChange.")
+    var dnsZoneId: String?
+    @Option(help: "ranchhand-dns's --owner: only node-pool records whose TXT names it are removed.")
+    var dnsOwner: String?
+    @Option(help: "ranchhand-dns's --txt-prefix, when it has one.")
+    var dnsTxtPrefix = ""
+    @Option(help: "ranchhand-dns's --txt-suffix, when it has one.")
+    var dnsTxtSuffix = ""
+    @Option(help: "Route53 requests per second at most (Route53 allows 5 per account, shared with ranchhand-dns and any external-dns).")
+    var dnsRoute53Rate = 1.0
 
     var policy: ScaleInPolicy {
         ScaleInPolicy(
             drain: DrainOptions(deleteLocalData: deleteLocalData, force: force, gracePeriod: drainGracePeriod, timeout: drainTimeout),
             eviction: EvictionPlan(maximumWaitSeconds: maxDrainWait),
-            budget: ScaleInBudget(maximumShare: breakerMaxShare, windowSeconds: breakerWindow), rebalance: rebalance)
+            budget: ScaleInBudget(maximumShare: breakerMaxShare, windowSeconds: breakerWindow), rebalance: rebalance,
+            withdrawsFromDNS: dnsZoneId != nil)
     }
 
     func groupSelection(_ environment: [String: String]) -> GroupSelection {
@@ -82,6 +93,9 @@ struct ScaleInOptions: ParsableArguments {
         // account, so a production value stays in the tens of seconds.
         guard (1...1200).contains(heartbeatInterval) else { throw ValidationError("--heartbeat-interval must be between 1 and 1200 seconds") }
         guard (0.05...60).contains(pollInterval) else { throw ValidationError("--poll-interval must be between 0.05 and 60 seconds") }
+        guard (dnsZoneId == nil) == (dnsOwner == nil) else { throw ValidationError("--dns-zone-id and --dns-owner go together (ranchhand-dns's --zone-id and --owner)") }
+        guard dnsTxtPrefix.isEmpty || dnsTxtSuffix.isEmpty else { throw ValidationError("--dns-txt-prefix and --dns-txt-suffix are mutually exclusive (as in external-dns)") }
+        guard (0.1...5).contains(dnsRoute53Rate) else { throw ValidationError("--dns-route53-rate must be between 0.1 and 5 (Route53's account-wide limit)") }
     }
 
     /// A flag, else its environment variable.

@@ -113,7 +113,7 @@ struct Wiring {
         let timing = timing()
         let executor = ScaleInExecutor(rancher: rancher, kubernetes: try await kubernetes(rancher, cluster: cluster), autoScaling: autoScaling,
                                        world: world, policy: options.policy, gate: gate, lease: lease(aws: aws, timing: timing),
-                                       timing: timing, logger: logger)
+                                       timing: timing, dns: nodePoolDNS(aws: aws), logger: logger)
         var observers: [any ScaleInObserver] = extraObservers
         if let url = ScaleInOptions.value(options.webhookURL, "RANCHHAND_WEBHOOK_URL", environment) {
             observers.append(WebhookObserver(notifier: WebhookNotifier(url: url, transport: transport, logger: logger)))
@@ -127,6 +127,16 @@ struct Wiring {
         let keeper = keepsWaitingHooks ? keeper(world: world, autoScaling: autoScaling, aws: aws, cluster: cluster.rawValue) : nil
         return ScaleInRecordHandler(world: world, executor: executor, policy: options.policy, observers: observers, keeper: keeper,
                                     reconcile: options.reconcile)
+    }
+
+    /// ranchhand-dns's node-pool records, when a zone is configured; this process's Route53
+    /// requests are paced on their own (`--dns-route53-rate`).
+    func nodePoolDNS(aws: AWSRequestSender) -> NodePoolDNS? {
+        guard let zone = options.dnsZoneId, let owner = options.dnsOwner else { return nil }
+        var paced = aws
+        paced.pacers[.route53] = RequestRate(perSecond: options.dnsRoute53Rate, clock: ContinuousClock())
+        return NodePoolDNS(route53: LiveRoute53Client(sender: paced), zone: HostedZoneID(zone), owner: OwnerID(owner),
+                           registry: TXTRegistry(prefix: options.dnsTxtPrefix, suffix: options.dnsTxtSuffix), logger: logger)
     }
 
     /// The cross-process deletion lease, when a table is configured; this process holds it under a

@@ -39,6 +39,15 @@ import Testing
         }
     }
 
+    @Test func aStackWithANodePoolWithdrawsLeavingNodesFromItsRecords() throws {
+        let pool = ["DnsNodePoolGroupName": "prod-compute-a", "DnsNodeRecord": "nodes.example.com"]
+        let options = try lambda(try TemplateOptions.words("ScaleInOptionsParameter", pool)).options
+        #expect(options.dnsZoneId == "Z0123456789ABCDEFGHIJ" && options.dnsOwner == "ranchhand-prod", "the DNS function's own zone and owner")
+        #expect(options.policy.withdrawsFromDNS)
+        #expect(try lambda(try TemplateOptions.words("ScaleInOptionsParameter", [:])).options.policy.withdrawsFromDNS == false,
+                "without a node pool there is no record to withdraw")
+    }
+
     @Test func theOldClusterFlagStillParses() throws {
         #expect(try lambda(["--cluster", "c-1"]).options.cluster == "c-1")
     }

@@ -54,14 +54,14 @@ struct ScaleInHarness {
     }
 
     func handler(gate: ClusterGate = ClusterGate(), policy: ScaleInPolicy = ScaleInPolicy(drain: DrainOptions(timeout: 60)),
-                 observers: [any ScaleInObserver] = [], reconcile: ReconcileSettings = ReconcileSettings()) -> ScaleInRecordHandler {
+                 observers: [any ScaleInObserver] = [], reconcile: ReconcileSettings = ReconcileSettings(), dns: NodePoolDNS? = nil) -> ScaleInRecordHandler {
         let autoScaling = LiveAutoScalingClient(sender: aws)
         let world = LiveScaleInWorld(rancher: rancher, ec2: LiveEC2Client(sender: aws), autoScaling: autoScaling, cluster: cluster, budgetWindow: 1800)
         let kubernetes = LiveKubernetesClient(configuration: .throughRancher(rancher.configuration, cluster: cluster, trust: .systemRoots),
                                               transport: AWSTestContext.transport)
         let executor = ScaleInExecutor(
             rancher: rancher, kubernetes: kubernetes, autoScaling: autoScaling, world: world, policy: policy, gate: gate,
-            timing: ScaleInTiming(heartbeatInterval: .seconds(1), pollInterval: .milliseconds(150)), logger: logger)
+            timing: ScaleInTiming(heartbeatInterval: .seconds(1), pollInterval: .milliseconds(150)), dns: dns, logger: logger)
         return ScaleInRecordHandler(world: world, executor: executor, policy: policy, observers: observers, reconcile: reconcile)
     }
 

@@ -22,7 +22,7 @@ import Testing
         let handler = harness.handler()
         let started = Date()
 
-        let outcome = await handler.handle(try warning(for: victim, at: started), context: HandlingContext(deadline: started.addingTimeInterval(300), logger: harness.logger))
+        let outcome = await handler.handle(try Self.warning(for: victim, at: started), context: HandlingContext(deadline: started.addingTimeInterval(300), logger: harness.logger))
 
         #expect(outcome.keepsMessage == false, "\(outcome)")
         #expect(Date().timeIntervalSince(started) < 120, "drained within the warning's two minutes")
@@ -31,7 +31,7 @@ import Testing
         #expect(await harness.sandbox.world.deletionLog.isEmpty, "an interruption never deletes the node itself")
 
         // Another cluster's instance is left alone.
-        let stranger = await handler.handle(try warning(for: "i-0ffffffffffffffff", at: started), context: HandlingContext(deadline: started.addingTimeInterval(60), logger: harness.logger))
+        let stranger = await handler.handle(try Self.warning(for: "i-0ffffffffffffffff", at: started), context: HandlingContext(deadline: started.addingTimeInterval(60), logger: harness.logger))
         #expect(stranger == .ignored("spot-interruption for i-0ffffffffffffffff, which is not in one of this cluster's groups"))
 
         try await harness.seed.terminate(victim)
@@ -46,7 +46,7 @@ import Testing
     }
 
     /// The recorded EventBridge warning, about `instance`, sent at `time`.
-    private func warning(for instance: String, at time: Date) throws -> EventRecord {
+    static func warning(for instance: String, at time: Date) throws -> EventRecord {
         let fixture = try String(contentsOfFile: Self.repository + "/events/aws.ec2/spot-interruption-warning/eventbridge.json", encoding: .utf8)
         let stamp = ISO8601DateFormatter().string(from: time)
         let json = fixture.replacingOccurrences(of: "i-00834bfe2bf4575c4", with: instance).replacingOccurrences(of: "2025-05-02T03:17:40Z", with: stamp)

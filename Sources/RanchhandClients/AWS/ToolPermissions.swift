@@ -79,12 +79,13 @@ extension ToolPermissions {
 
     /// Drains and deregisters a terminating node, then completes its terminate hook. The SQS
     /// operations are the poller's (`ranchhand-scale-in poll`), used in place of the event source mapping.
+    /// The Route53 ones take a leaving node out of the node pool's records before its drain.
     public static let scaleIn = ToolPermissions(
         tool: .scaleIn,
         operations: [
             .completeLifecycleAction, .recordLifecycleActionHeartbeat, .describeAutoScalingGroups, .describeLifecycleHooks,
             .describeScalingActivities, .describeInstances, .receiveMessage, .deleteMessage, .deleteMessageBatch,
-            .changeMessageVisibility, .getParameter, .updateItem,
+            .changeMessageVisibility, .getParameter, .updateItem, .listResourceRecordSets, .changeResourceRecordSets, .getChange,
         ],
         platform: [.lambdaLogs, .sqsEventSource]
     )

@@ -13,6 +13,8 @@ public struct ApplyReport: Sendable, Equatable {
     public var rejected: [Rejection] = []
     /// ChangeResourceRecordSets requests sent (bisection included; the client's own retries not).
     public var changeRequests = 0
+    /// The ids of the accepted changes, for GetChange.
+    public var changeIDs: [ChangeID] = []
     /// A failure that stopped the apply (throttling past the retry policy, a lost connection):
     /// batches after it were not sent, so the whole sync should run again.
     public var error: ClientError?
@@ -65,6 +67,7 @@ public struct RecordPlanExecutor: Sendable {
         do {
             let info = try await route53.changeResourceRecordSets(zone, changes: changes.map(\.change), comment: comment)
             report.applied += changes
+            report.changeIDs.append(info.id)
             logger.info("record changes submitted", metadata: ["changes": "\(changes.count)", "change_id": "\(info.id)"])
         } catch where Self.refusesTheBatch(error) {
             if groups.count == 1 {

@@ -31,11 +31,13 @@ public struct InstanceAddress: Sendable, Hashable, Codable {
     public var instanceId: InstanceID
     public var privateIpAddress: String?
     public var privateDnsName: String?
+    public var publicIpAddress: String?
 
-    public init(instanceId: InstanceID, privateIpAddress: String? = nil, privateDnsName: String? = nil) {
+    public init(instanceId: InstanceID, privateIpAddress: String? = nil, privateDnsName: String? = nil, publicIpAddress: String? = nil) {
         self.instanceId = instanceId
         self.privateIpAddress = privateIpAddress
         self.privateDnsName = privateDnsName
+        self.publicIpAddress = publicIpAddress
     }
 }
 

@@ -15,6 +15,8 @@ public enum InterruptionDecision {
     /// Seconds of the two-minute warning the drain may use; the rest is for the kubelet to stop pods.
     public static let interruptionBudget = 100
     static let gracePeriod = 25
+    /// Of the two minutes, what the DNS withdrawal may wait before the drain starts anyway.
+    public static let dnsWaitSeconds = 10
 
     public static func plan(_ kind: Kind, instance: InstanceID, cluster: ClusterSnapshot, policy: ScaleInPolicy) -> ScaleInPlan {
         guard !cluster.rancherNodes.isEmpty else {
@@ -37,7 +39,8 @@ public enum InterruptionDecision {
             hurried.eviction = EvictionPlan(maximumWaitSeconds: interruptionBudget, gracePeriodSeconds: gracePeriod)
             return ScaleInPlan(instanceID: instance, verdict: .drainOnly,
                                reason: "\(kind.rawValue): drain \(node.id) within \(interruptionBudget) s; the node goes when the instance does",
-                               node: ref, steps: ScaleInDecision.drainSteps(node, hurried))
+                               node: ref, steps: ScaleInDecision.dnsSteps(instance, cluster, policy, maximumWaitSeconds: dnsWaitSeconds)
+                                   + ScaleInDecision.drainSteps(node, hurried))
         }
     }
 }

@@ -38,7 +38,9 @@ public struct LiveScaleInWorld: ScaleInWorld {
         }
         var snapshot = ClusterSnapshot(
             rancherNodes: nodes,
-            instances: instances.map { InstanceAddress(instanceId: $0.instanceID, privateIpAddress: $0.privateIPv4, privateDnsName: $0.privateDNSName) },
+            instances: instances.map {
+                InstanceAddress(instanceId: $0.instanceID, privateIpAddress: $0.privateIPv4, privateDnsName: $0.privateDNSName, publicIpAddress: $0.publicIPv4)
+            },
             autoScalingGroup: GroupFacts(
                 name: event.groupName, terminateHookAbandon: group?.terminateHookAbandon,
                 lifecycleHooks: hooks.map { HookTimeouts(name: $0.name, heartbeatTimeout: $0.heartbeatTimeout, globalTimeout: $0.globalTimeout) }),

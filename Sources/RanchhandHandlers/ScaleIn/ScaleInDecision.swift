@@ -7,13 +7,17 @@ public struct ScaleInPolicy: Sendable, Hashable {
     public var eviction: EvictionPlan
     public var budget: ScaleInBudget
     public var rebalance: RebalanceResponse
+    /// Whether a leaving instance is taken out of the node-pool DNS records before its drain.
+    public var withdrawsFromDNS: Bool
 
     public init(drain: DrainOptions = DrainOptions(deleteLocalData: true, ignoreDaemonSets: true, timeout: 600),
-                eviction: EvictionPlan = EvictionPlan(), budget: ScaleInBudget = ScaleInBudget(), rebalance: RebalanceResponse = .cordon) {
+                eviction: EvictionPlan = EvictionPlan(), budget: ScaleInBudget = ScaleInBudget(), rebalance: RebalanceResponse = .cordon,
+                withdrawsFromDNS: Bool = false) {
         self.drain = drain
         self.eviction = eviction
         self.budget = budget
         self.rebalance = rebalance
+        self.withdrawsFromDNS = withdrawsFromDNS
     }
 }
 
@@ -53,20 +57,20 @@ public enum ScaleInDecision {
         let ref = node.reference
         if event.returnsToWarmPool {
             return ScaleInPlan(instanceID: instance, verdict: .drainOnly, reason: "instance returns to the warm pool: drain, keep the node",
-                               node: ref, steps: drainSteps(node, policy) + [.completeLifecycleAction(action, .continue)])
+                               node: ref, steps: dnsSteps(instance, cluster, policy) + drainSteps(node, policy) + [.completeLifecycleAction(action, .continue)])
         }
         if let refusal = refusal(removing: node, cluster: cluster, policy: policy) {
-            return refusePlan(instance, node: node, reason: refusal, action: action, group: cluster.autoScalingGroup, policy: policy)
+            return refusePlan(instance, node: node, reason: refusal, action: action, cluster: cluster, policy: policy)
         }
         guard let delete = deletion(of: node, cluster: cluster) else {
             let why = "no cluster-api Machine found for node \(node.nodeName) of \(node.clusterID); the v3 node is only Rancher's mirror"
             return ScaleInPlan(instanceID: instance, verdict: .drainOnly, reason: "\(why): drain, then hold for reconcile or an operator",
-                               node: ref, steps: drainSteps(node, policy) + [.hold(HoldReason(why))])
+                               node: ref, steps: dnsSteps(instance, cluster, policy) + drainSteps(node, policy) + [.hold(HoldReason(why))])
         }
         let how = if case .deleteMachine(_, let machine) = delete { "delete Machine \(machine)" } else { "delete the v3 node" }
         return ScaleInPlan(instanceID: instance, verdict: .deregister,
                            reason: "\(roleDescription(node)) \(node.id) (\(node.state)): drain, \(how), continue",
-                           node: ref, steps: drainSteps(node, policy) + [delete, .completeLifecycleAction(action, .continue)])
+                           node: ref, steps: dnsSteps(instance, cluster, policy) + drainSteps(node, policy) + [delete, .completeLifecycleAction(action, .continue)])
     }
 
     /// What removes the node from the cluster: the cluster-api Machine for clusters Rancher
@@ -92,7 +96,8 @@ public enum ScaleInDecision {
     /// ABANDON keeps it; otherwise both results terminate it, so drain it (it is going either way)
     /// and hold the deletion (heartbeat and alert) until the rule allows it or an operator acts.
     static func refusePlan(_ instance: InstanceID, node: RancherNode, reason: String,
-                           action: LifecycleActionReference, group: GroupFacts?, policy: ScaleInPolicy) -> ScaleInPlan {
+                           action: LifecycleActionReference, cluster: ClusterSnapshot, policy: ScaleInPolicy) -> ScaleInPlan {
+        let group = cluster.autoScalingGroup
         if group?.retainsAbandonedInstances == true {
             return ScaleInPlan(instanceID: instance, verdict: .refuse,
                                reason: "\(reason); ABANDON: the group retains the instance for an operator",
@@ -101,7 +106,16 @@ public enum ScaleInDecision {
         let why = group == nil ? "the group's retention policy is unknown" : "the group terminates abandoned instances"
         return ScaleInPlan(instanceID: instance, verdict: .refuse,
                            reason: "\(reason); draining, holding the deletion (\(why)) until allowed or an operator acts",
-                           node: node.reference, steps: drainSteps(node, policy) + [.hold(HoldReason(reason))])
+                           node: node.reference, steps: dnsSteps(instance, cluster, policy) + drainSteps(node, policy) + [.hold(HoldReason(reason))])
+    }
+
+    /// The node-pool DNS withdrawal that goes before a drain, when DNS is managed. A node kept
+    /// (ABANDON on a retaining group) keeps its record.
+    static func dnsSteps(_ instance: InstanceID, _ cluster: ClusterSnapshot, _ policy: ScaleInPolicy, maximumWaitSeconds: Int? = nil) -> [ScaleInStep] {
+        guard policy.withdrawsFromDNS else { return [] }
+        let known = cluster.instances.first { $0.instanceId == instance }
+        let addresses = [known?.privateIpAddress, known?.publicIpAddress].compactMap { $0 }.filter { !$0.isEmpty }
+        return [.withdrawFromDNS(DNSWithdrawal(instanceID: instance, addresses: addresses, maximumWaitSeconds: maximumWaitSeconds))]
     }
 
     /// Workers drain through Rancher; whatever a failed or timed-out drain leaves is evicted through

@@ -37,11 +37,13 @@ public struct ScaleInExecutor: Sendable {
     /// nil when this process is the only one deleting (the in-process gate then suffices).
     public let lease: DeletionLease?
     public let timing: ScaleInTiming
+    /// The node-pool records a leaving instance is taken out of before its drain; nil when DNS is not managed.
+    public let dns: NodePoolDNS?
     public var logger: Logger
 
     public init(rancher: any RancherClient, kubernetes: (any KubernetesClient)?, autoScaling: any AutoScalingClient,
                 world: any ScaleInWorld, policy: ScaleInPolicy, gate: ClusterGate = ClusterGate(), lease: DeletionLease? = nil,
-                timing: ScaleInTiming = ScaleInTiming(), logger: Logger) {
+                timing: ScaleInTiming = ScaleInTiming(), dns: NodePoolDNS? = nil, logger: Logger) {
         self.rancher = rancher
         self.kubernetes = kubernetes
         self.autoScaling = autoScaling
@@ -50,6 +52,7 @@ public struct ScaleInExecutor: Sendable {
         self.gate = gate
         self.lease = lease
         self.timing = timing
+        self.dns = dns
         self.logger = logger
     }
 
@@ -77,12 +80,13 @@ public struct ScaleInExecutor: Sendable {
         let drainer = NodeDrainer(rancher: rancher, kubernetes: kubernetes, timing: timing,
                                   evictionDeadline: evictionDeadline(hook), logger: logger)
         let onlyCompletes = plan.steps.count == 1 && plan.completes
+        let work = Work(subject: subject, drainer: drainer, deadline: deadline, since: hook.start)
         guard case .hook(let event) = subject, !onlyCompletes else {
-            return await run(plan.steps, subject: subject, drainer: drainer, deadline: deadline)
+            return await run(plan.steps, work)
         }
         return await Heartbeat.whileRunning(LifecycleActionReference(event), until: hook.deadline, autoScaling: autoScaling,
                                             timing: timing, logger: logger) {
-            await run(plan.steps, subject: subject, drainer: drainer, deadline: deadline)
+            await run(plan.steps, work)
         }
     }
 
@@ -95,8 +99,17 @@ public struct ScaleInExecutor: Sendable {
         return min(wanted, end.addingTimeInterval(-600))
     }
 
-    private func run(_ steps: [ScaleInStep], subject: ScaleInSubject, drainer: NodeDrainer, deadline: Date,
-                     forced: [NamespacedName] = []) async -> ScaleInResult {
+    /// What every step of one delivery shares.
+    struct Work: Sendable {
+        var subject: ScaleInSubject
+        var drainer: NodeDrainer
+        var deadline: Date
+        /// When the hook's wait (or the interruption) began.
+        var since: Date?
+    }
+
+    private func run(_ steps: [ScaleInStep], _ work: Work, forced: [NamespacedName] = []) async -> ScaleInResult {
+        let (subject, drainer, deadline) = (work.subject, work.drainer, work.deadline)
         var forced = forced
         for step in steps {
             let started = timing.now()
@@ -104,6 +117,8 @@ public struct ScaleInExecutor: Sendable {
             do {
                 let progress: NodeDrainer.Progress
                 switch step {
+                case .withdrawFromDNS(let withdrawal):
+                    progress = await withdrawFromDNS(withdrawal, since: work.since, deadline: deadline, metadata: metadata)
                 case .cordon(let node):
                     try await drainer.cordon(node)
                     progress = .finished
@@ -114,7 +129,7 @@ public struct ScaleInExecutor: Sendable {
                 case .deleteNode(let node), .deleteMachine(let node, _):
                     switch try await deleteUnderGate(step, node: node, subject: subject, drainer: drainer, deadline: deadline) {
                     case .replanned(let override):
-                        return await follow(override, subject: subject, drainer: drainer, deadline: deadline, forced: forced, metadata: metadata)
+                        return await follow(override, work, forced: forced, metadata: metadata)
                     case .progressed(let result):
                         progress = result
                     case .accepted:
@@ -154,10 +169,9 @@ public struct ScaleInExecutor: Sendable {
 
     /// The fresh plan the re-check before a deletion produced; a refusal is reported as such, not as
     /// the removal the first plan announced.
-    private func follow(_ override: ScaleInPlan, subject: ScaleInSubject, drainer: NodeDrainer, deadline: Date, forced: [NamespacedName],
-                        metadata: Logger.Metadata) async -> ScaleInResult {
+    private func follow(_ override: ScaleInPlan, _ work: Work, forced: [NamespacedName], metadata: Logger.Metadata) async -> ScaleInResult {
         logger.warning("world changed before deletion; following the new plan", metadata: metadata.merging(["reason": "\(override.reason)"]) { $1 })
-        let outcome = await run(override.steps, subject: subject, drainer: drainer, deadline: deadline, forced: forced)
+        let outcome = await run(override.steps, work, forced: forced)
         guard override.verdict == .refuse else { return outcome }
         logger.critical("scale-in refused at the re-check before the deletion; the node stays", metadata: metadata.merging(["reason": "\(override.reason)"]) { $1 })
         switch outcome {

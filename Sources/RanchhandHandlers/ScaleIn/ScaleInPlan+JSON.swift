@@ -27,13 +27,17 @@ extension ScaleInPlan: Encodable {
 
 extension ScaleInStep: Encodable {
     enum CodingKeys: String, CodingKey {
-        case action, node, nodeName, drain, eviction, namespace, name, reason, result, hook, group, instanceId, token
+        case action, node, nodeName, drain, eviction, namespace, name, reason, result, hook, group, instanceId, token, addresses, maximumWaitSeconds
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(action, forKey: .action)
         switch self {
+        case .withdrawFromDNS(let withdrawal):
+            try container.encode(withdrawal.instanceID.rawValue, forKey: .instanceId)
+            try container.encode(withdrawal.addresses, forKey: .addresses)
+            try container.encodeIfPresent(withdrawal.maximumWaitSeconds, forKey: .maximumWaitSeconds)
         case .cordon(let node), .deleteNode(let node):
             try encode(node, into: &container)
         case .drain(let node, let options):

@@ -34,8 +34,29 @@ public struct EvictionPlan: Sendable, Hashable, Codable {
     }
 }
 
+/// The leaving instance, as the node-pool DNS records name it.
+public struct DNSWithdrawal: Sendable, Hashable {
+    public var instanceID: InstanceID
+    /// Its addresses (a simple pool record lists addresses, not instances).
+    public var addresses: [String]
+    /// How long the drain may wait for resolvers to forget the record; nil: 2 × TTL + 60 s.
+    public var maximumWaitSeconds: Int?
+
+    public init(instanceID: InstanceID, addresses: [String], maximumWaitSeconds: Int? = nil) {
+        self.instanceID = instanceID
+        self.addresses = addresses
+        self.maximumWaitSeconds = maximumWaitSeconds
+    }
+
+    /// The wait's bound for a record of `ttl` seconds.
+    public func waitBound(ttl: Int) -> Int { maximumWaitSeconds ?? 2 * ttl + 60 }
+}
+
 /// One step of a plan. Each is idempotent when applied: "already done" answers count as done.
 public enum ScaleInStep: Sendable, Hashable {
+    /// Take the instance out of the node-pool DNS records first, so no client is sent to a node
+    /// being drained; the drain starts once the change is INSYNC and its TTL has passed.
+    case withdrawFromDNS(DNSWithdrawal)
     case cordon(RancherNode.Reference)
     case drain(RancherNode.Reference, DrainOptions)
     case evict(RancherNode.Reference, EvictionPlan)
@@ -47,6 +68,7 @@ public enum ScaleInStep: Sendable, Hashable {
 
     public var action: String {
         switch self {
+        case .withdrawFromDNS: "withdraw-dns"
         case .cordon: "cordon"
         case .drain: "drain"
         case .evict: "evict"

@@ -208,6 +208,53 @@ import Testing
     }
 }
 
+/// With the node pool's DNS managed, every plan that drains starts by withdrawing the instance's record.
+@Suite struct ScaleInDNSFirstTests {
+    var policy: ScaleInPolicy {
+        var policy = ScaleInPolicy()
+        policy.withdrawsFromDNS = true
+        return policy
+    }
+    let addresses = [InstanceAddress(instanceId: "i-0aaa", privateIpAddress: "10.0.1.5", publicIpAddress: "203.0.113.5")]
+
+    @Test func dnsGoesFirstThenDrainDeleteComplete() throws {
+        let plan = ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(worker("m-1", instance: "i-0aaa"), worker("m-2", instance: "i-0b"),
+                                                                                      instances: addresses), policy: policy)
+        #expect(plan.steps.map(\.action) == ["withdraw-dns", "cordon", "drain", "evict", "delete-node", "complete-lifecycle-action"])
+        #expect(plan.steps.first == .withdrawFromDNS(DNSWithdrawal(instanceID: "i-0aaa", addresses: ["10.0.1.5", "203.0.113.5"])))
+        let step = try #require(try JSONValue.parse(plan.jsonLine)["steps"]?.arrayValue?.first)
+        #expect(step["instanceId"]?.stringValue == "i-0aaa" && step["addresses"]?.arrayValue?.count == 2 && step["maximumWaitSeconds"] == nil)
+    }
+
+    @Test func theWaitIsBoundedByTwiceTheTTLAndAMinute() {
+        #expect(DNSWithdrawal(instanceID: "i-0aaa", addresses: []).waitBound(ttl: 60) == 180)
+        #expect(DNSWithdrawal(instanceID: "i-0aaa", addresses: [], maximumWaitSeconds: 10).waitBound(ttl: 60) == 10)
+    }
+
+    @Test func everyDrainingPlanWithdrawsAndAKeptNodeDoesNot() {
+        var members = (1...3).map { etcd("m-e\($0)", instance: "i-0e\($0)") }
+        members[1].state = .removing
+        let held = ScaleInDecision.plan(for: terminating("i-0e1"), cluster: cluster(members, group: GroupFacts(name: "etcd", terminateHookAbandon: "terminate")),
+                                        policy: policy)
+        #expect(held.steps.map(\.action) == ["withdraw-dns", "cordon", "evict", "hold"], "the instance goes either way")
+        let kept = ScaleInDecision.plan(for: terminating("i-0e1"), cluster: cluster(members, group: GroupFacts(name: "etcd", terminateHookAbandon: "retain")),
+                                        policy: policy)
+        #expect(kept.steps.map(\.action) == ["complete-lifecycle-action"], "ABANDON on a retaining group keeps the node, and its record")
+        let missing = ScaleInDecision.plan(for: terminating("i-0zzz"), cluster: cluster(worker("m-1", instance: "i-0aaa")), policy: policy)
+        #expect(missing.steps.map(\.action) == ["complete-lifecycle-action"], "no node: ranchhand-dns's own sync removes any record")
+        #expect(!ScaleInDecision.plan(for: terminating("i-0aaa"), cluster: cluster(worker("m-1", instance: "i-0aaa"), worker("m-2", instance: "i-0b")),
+                                      policy: ScaleInPolicy()).steps.contains { $0.action == "withdraw-dns" }, "off unless a zone is configured")
+    }
+
+    @Test func aSpotInterruptionWaitsTenSecondsAtMost() {
+        let plan = InterruptionDecision.plan(.spotInterruption, instance: "i-0aaa", cluster: cluster(worker("m-1", instance: "i-0aaa"), instances: addresses),
+                                             policy: policy)
+        #expect(plan.steps.first == .withdrawFromDNS(DNSWithdrawal(instanceID: "i-0aaa", addresses: ["10.0.1.5", "203.0.113.5"], maximumWaitSeconds: 10)))
+        let rebalance = InterruptionDecision.plan(.rebalance, instance: "i-0aaa", cluster: cluster(worker("m-1", instance: "i-0aaa")), policy: policy)
+        #expect(rebalance.steps.map(\.action) == ["cordon"], "a cordoned node leaves ranchhand-dns's pool on its next sync")
+    }
+}
+
 func terminating(_ instance: String) -> LifecycleActionNotification {
     LifecycleActionNotification(transition: .terminating, hookName: "ranchhand-terminate", groupName: "rancher-workers",
                                 instanceID: InstanceID(instance), token: "3f2a6d1e-8b4c-4e0f-9a7d-5c6b2e1f0a9d")
