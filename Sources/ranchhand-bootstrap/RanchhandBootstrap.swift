@@ -26,9 +26,11 @@ struct RanchhandBootstrap: AsyncParsableCommand {
             registration token fetched now; wait until the node is active; complete the launch lifecycle action with \
             CONTINUE. Any other failure completes it with ABANDON, so the group replaces the instance — except an etcd \
             node that does not become active in time, which is held for a person (exit 1, hook left waiting). \
-            An instance entering a warm pool is prepared but does not join; back in service it joins or is uncordoned.
+            An instance entering a warm pool is prepared but does not join; back in service it joins or is uncordoned. \
+            A Running or Hibernated pool hands an instance over without a boot, so there the agent starts \
+            ranchhand-bootstrap-follow.service, which runs `follow`: it waits for InService and then runs as `run` does.
             """,
-        subcommands: [RunCommand.self, PlanCommand.self],
+        subcommands: [RunCommand.self, PlanCommand.self, FollowCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }
@@ -48,6 +50,36 @@ struct RunCommand: AsyncParsableCommand {
             return await wiring.agent.run(wiring.request)
         }
         if !outcome.succeeded { throw ExitCode.failure }
+    }
+}
+
+struct FollowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "follow",
+        abstract: "Wait in a Running or Hibernated warm pool until IMDS says InService, then run. What ranchhand-bootstrap-follow.service runs.",
+        discussion: """
+            Reads autoscaling/target-lifecycle-state every --target-poll-interval seconds. InService: joins and completes \
+            the launch lifecycle action exactly as `run` (under the same lock). Terminated, or no longer in a group: exits 0 \
+            with nothing joined. An unreadable metadata service is read again at the next interval.
+            """)
+
+    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var options: AgentOptions
+    @Option(help: "Seconds between reads of the target lifecycle state (1-300).")
+    var targetPollInterval = 5
+
+    func validate() throws {
+        guard (1...300).contains(targetPollInterval) else { throw ValidationError("--target-poll-interval must be between 1 and 300 seconds") }
+    }
+
+    func run() async throws {
+        let outcome = try await AgentWiring.with(settings: settings, options: options, writesLog: true) { wiring -> BootstrapOutcome? in
+            guard case .inService = await wiring.agent.awaitService(every: .seconds(targetPollInterval)) else { return nil }
+            let lock = AgentWiring.lock(root: wiring.agent.files)
+            defer { if lock >= 0 { close(lock) } }
+            return await wiring.agent.run(wiring.request)
+        }
+        if let outcome, !outcome.succeeded { throw ExitCode.failure }
     }
 }
 

@@ -74,12 +74,15 @@ struct BootstrapHarness {
 
     /// The agent as the executable wires it, with test doubles only where no real part can run:
     /// the command runner, and virtual time for Rancher polls (heartbeats use real time).
-    func agent(runner: any CommandRunner, lines: LineCollector) -> BootstrapAgent {
+    /// `realTimeSleep`: the agent's own waits take real time (a follower polling IMDS), not the virtual clock.
+    func agent(runner: any CommandRunner, lines: LineCollector, realTimeSleep: Bool = false) -> BootstrapAgent {
         let metadata = LiveInstanceMetadataClient(configuration: InstanceMetadataConfiguration(endpoint: sandbox.httpURL!), transport: transport,
                                                   now: { Date() })
         let connector = TestConnector(moto: moto, transport: transport, clock: sandbox.clock, heartbeats: heartbeats)
         let clock = sandbox.clock
-        let timing = BootstrapTiming(now: { clock.currentDate }, sleep: { try await clock.sleep(for: $0) }, pollInterval: .seconds(10),
+        let virtualSleep: @Sendable (Duration) async throws -> Void = { try await clock.sleep(for: $0) }
+        let realSleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        let timing = BootstrapTiming(now: { clock.currentDate }, sleep: realTimeSleep ? realSleep : virtualSleep, pollInterval: .seconds(10),
                                      heartbeat: ScaleInTiming(heartbeatInterval: .seconds(2)))
         return BootstrapAgent(metadata: metadata, connector: connector, runner: runner, files: files, systemBooted: true, timing: timing,
                               progress: BootstrapProgress { lines.append($0) }, logger: Logger(label: "test.bootstrap"))

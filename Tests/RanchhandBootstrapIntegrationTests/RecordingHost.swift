@@ -77,7 +77,8 @@ actor RecordingHost: CommandRunner {
             enabled.insert(argv[2])
             return CommandResult(status: 0)
         case ("systemctl", "start"):
-            active.insert(argv[2])
+            // `start --no-block UNIT`: options are not units.
+            active.formUnion(argv.dropFirst(2).filter { !$0.hasPrefix("-") })
             return CommandResult(status: 0)
         case ("docker", "run"), ("sh", _):
             await register(argv)

@@ -24,6 +24,9 @@ public enum BootstrapDecision {
                                        check: [.file(path: path, contents: contents, mode: 0o600)],
                                        actions: [.writeFile(path: path, contents: contents, mode: 0o600)]))
         }
+        if goal == .warmPool, case .warmed(let state) = inputs.target, state != "Warmed:Stopped" {
+            steps.append(follower(inputs))
+        }
         if let rancher = inputs.rancher {
             let node = NodeRegistration(settings: settings, identity: inputs.identity)
             switch goal {
@@ -67,6 +70,18 @@ public enum BootstrapDecision {
                              check: [.file(path: HostFiles.bootUnitPath, contents: unit, mode: 0o644), .unitEnabled(name)],
                              actions: [.writeFile(path: HostFiles.bootUnitPath, contents: unit, mode: 0o644),
                                        .run(systemctl("daemon-reload", booted: true)), .run(systemctl("enable", name))])
+    }
+
+    /// A Running or Hibernated warm pool hands the instance to the group without a boot: the
+    /// follower unit watches IMDS and runs the join then (`ranchhand-bootstrap follow`).
+    private static func follower(_ inputs: BootstrapInputs) -> BootstrapStep {
+        let arguments = ["follow"] + (inputs.unitArguments.first == "run" ? Array(inputs.unitArguments.dropFirst()) : inputs.unitArguments)
+        let unit = HostFiles.followUnit(agentPath: inputs.settings.agentPath, arguments: arguments)
+        let name = HostFiles.followUnitName
+        return BootstrapStep(.startServiceFollower, "start \(name) to join when the instance leaves the warm pool (\(inputs.target)) without a boot",
+                             check: [.file(path: HostFiles.followUnitPath, contents: unit, mode: 0o644), .unitActive(name)],
+                             actions: [.writeFile(path: HostFiles.followUnitPath, contents: unit, mode: 0o644),
+                                       .run(systemctl("daemon-reload", booted: true)), .run(HostCommand(["systemctl", "start", "--no-block", name], requiresBootedSystem: true))])
     }
 
     private static func docker(_ inputs: BootstrapInputs, packages: PackageManager?, checkVersion: Bool) -> [BootstrapStep] {

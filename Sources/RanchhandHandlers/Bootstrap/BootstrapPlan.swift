@@ -13,6 +13,7 @@ public enum BootstrapStepID: String, Sendable, Hashable, CaseIterable, Codable {
     case installFail2ban = "install-fail2ban"
     case startFail2ban = "start-fail2ban"
     case configureKubeletLogs = "configure-kubelet-logs"
+    case startServiceFollower = "start-service-follower"
     case joinRancher = "join-rancher"
     case uncordonNode = "uncordon-node"
     case waitNodeActive = "wait-node-active"

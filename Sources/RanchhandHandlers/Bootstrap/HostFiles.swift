@@ -8,6 +8,8 @@ public enum HostFiles {
     public static let fail2banJailPath = "/etc/fail2ban/jail.d/ranchhand.local"
     public static let bootUnitName = "ranchhand-bootstrap.service"
     public static let bootUnitPath = "/etc/systemd/system/ranchhand-bootstrap.service"
+    public static let followUnitName = "ranchhand-bootstrap-follow.service"
+    public static let followUnitPath = "/etc/systemd/system/ranchhand-bootstrap-follow.service"
     public static let stateDirectory = "/var/lib/ranchhand"
     public static let journalPath = "/var/lib/ranchhand/bootstrap.json"
     public static let logPath = "/var/log/ranchhand-bootstrap.log"
@@ -90,6 +92,32 @@ public enum HostFiles {
 
             [Install]
             WantedBy=multi-user.target
+
+            """
+    }
+
+    /// The unit that waits, in a `Running` or `Hibernated` warm pool, for the instance to enter
+    /// service: no boot happens then, so the boot unit cannot notice. Started by the agent, never
+    /// enabled (a reboot runs the boot unit, which starts it again if still warm). The template is
+    /// `bootstrap/ranchhand-bootstrap-follow.service`.
+    public static func followUnit(agentPath: String, arguments: [String]) -> String {
+        let command = ([agentPath] + arguments).map(systemdQuoted).joined(separator: " ")
+        return """
+            # Installed by ranchhand-bootstrap in a Running or Hibernated warm pool: joins when the instance enters service.
+            # Configuration reference: docs/bootstrap.md in the ranchhand repository.
+            [Unit]
+            Description=ranchhand warm-pool follower (join Rancher once autoscaling/target-lifecycle-state is InService)
+            Wants=network-online.target
+            After=network-online.target ranchhand-bootstrap.service
+            ConditionFileIsExecutable=\(agentPath)
+
+            [Service]
+            Type=simple
+            EnvironmentFile=-/etc/ranchhand/bootstrap.env
+            ExecStart=\(command)
+            Restart=on-failure
+            RestartSec=30
+            StandardOutput=journal+console
 
             """
     }

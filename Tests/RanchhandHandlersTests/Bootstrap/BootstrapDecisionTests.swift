@@ -105,6 +105,22 @@ import Testing
         #expect(plan.summary.contains("prepare for the warm pool"))
     }
 
+    @Test(arguments: ["Warmed:Running", "Warmed:Hibernated"])
+    func aPoolWithoutABootStartsTheFollowerBeforeTheHookIsCompleted(_ pool: String) throws {
+        let plan = BootstrapDecision.plan(F.inputs(.rke1, target: .warmed(pool), hook: F.hook(state: "Warmed:Pending:Wait")))
+        let ids = plan.steps.map(\.id)
+        let follower = try #require(plan.steps.first { $0.id == .startServiceFollower })
+        #expect(ids.firstIndex(of: .startServiceFollower)! < ids.firstIndex(of: .completeLifecycleAction)!,
+                "the follower is running before the pool may move the instance")
+        #expect(!ids.contains(.joinRancher))
+        #expect(follower.actions.contains(.run(HostCommand(["systemctl", "start", "--no-block", HostFiles.followUnitName], requiresBootedSystem: true))))
+        let unit = HostFiles.followUnit(agentPath: BootstrapSettings().agentPath, arguments: ["follow", "--ssm-prefix", "/ranchhand/home/"])
+        #expect(follower.check == [.file(path: HostFiles.followUnitPath, contents: unit, mode: 0o644), .unitActive(HostFiles.followUnitName)])
+        for target: TargetLifecycleState in [.warmed("Warmed:Stopped"), .inService] {
+            #expect(!BootstrapDecision.plan(F.inputs(.rke1, target: target)).steps.contains { $0.id == .startServiceFollower }, "\(target) boots into service")
+        }
+    }
+
     @Test func backFromTheWarmPoolUncordonsTheDrainedNodeInsteadOfJoining() {
         let drained = F.node(.rke1, state: .drained, unschedulable: true)
         let plan = BootstrapDecision.plan(F.inputs(.rke1, node: drained))

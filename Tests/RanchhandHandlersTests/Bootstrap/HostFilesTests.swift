@@ -73,6 +73,19 @@ import Testing
         #expect(rendered == expected)
     }
 
+    /// `bootstrap/ranchhand-bootstrap-follow.service` likewise, for the warm-pool follower.
+    @Test func followUnitMatchesTheTemplateInTheRepository() throws {
+        let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let template = try String(contentsOf: root.appendingPathComponent("bootstrap/ranchhand-bootstrap-follow.service"), encoding: .utf8)
+        let rendered = HostFiles.followUnit(agentPath: "/usr/local/bin/ranchhand-bootstrap", arguments: ["follow", "--ssm-prefix", "/ranchhand/home/"])
+        let expected = template
+            .replacingOccurrences(of: "@AGENT@", with: "/usr/local/bin/ranchhand-bootstrap")
+            .replacingOccurrences(of: "@ARGUMENTS@", with: "follow --ssm-prefix /ranchhand/home/")
+        #expect(rendered == expected)
+        #expect(!rendered.contains("[Install]"), "started by the agent when warm, never enabled at boot")
+    }
+
     @Test func unitArgumentsAreQuotedForSystemd() {
         let unit = HostFiles.bootUnit(agentPath: "/opt/agent", arguments: ["run", "--label", "note=a b", "--price", "$5", "100%"])
         #expect(unit.contains(#"ExecStart=/opt/agent run --label "note=a b" --price $$5 100%%"#))
