@@ -519,6 +519,30 @@ def test_compute_group_can_run_spot_with_capacity_rebalancing(templates):
     assert group["MixedInstancesPolicy"]["Fn::If"][0] == "UsesSpot" and group["MixedInstancesPolicy"]["Fn::If"][2] == {"Ref": "AWS::NoValue"}
 
 
+def test_compute_group_has_an_optional_warm_pool_the_agent_can_follow(templates):
+    """Off by default; Stopped, Running or Hibernated otherwise, hibernation configured on the launch
+    template only for a Hibernated pool, never with Spot (a Rule), and the pool's knobs wired through."""
+    template = templates["compute-group.yaml"]
+    params = template["Parameters"]
+    assert params["WarmPoolState"]["Default"] == "none"
+    assert params["WarmPoolState"]["AllowedValues"] == ["none", "Stopped", "Running", "Hibernated"]
+    pool = template["Resources"]["ComputeWarmPool"]
+    assert pool["Type"] == "AWS::AutoScaling::WarmPool" and pool["Condition"] == "HasWarmPool"
+    assert template["Conditions"]["HasWarmPool"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "WarmPoolState"}, "none"]}]}
+    props = pool["Properties"]
+    assert props["AutoScalingGroupName"] == {"Ref": "ComputeGroup"} and props["PoolState"] == {"Ref": "WarmPoolState"}
+    assert props["MinSize"] == {"Ref": "WarmPoolMinSize"}
+    assert props["MaxGroupPreparedCapacity"]["Fn::If"][0] == "CapsWarmPool"
+    assert props["InstanceReusePolicy"] == {"ReuseOnScaleIn": {"Ref": "WarmPoolReuseOnScaleIn"}}
+    data = template["Resources"]["ComputeLaunchTemplate"]["Properties"]["LaunchTemplateData"]
+    assert data["HibernationOptions"] == {"Fn::If": ["HibernatesInWarmPool", {"Configured": True}, {"Ref": "AWS::NoValue"}]}
+    assert template["Conditions"]["HibernatesInWarmPool"] == {"Fn::Equals": [{"Ref": "WarmPoolState"}, "Hibernated"]}
+    assert all(m["Ebs"]["Encrypted"] is True for m in data["BlockDeviceMappings"]), "hibernation needs an encrypted root volume"
+    rule = template["Rules"]["NoWarmPoolWithSpot"]
+    assert rule["RuleCondition"] == template["Conditions"]["HasWarmPool"]
+    assert rule["Assertions"][0]["Assert"] == {"Fn::EachMemberEquals": [{"Ref": "SpotInstanceTypes"}, ""]}
+
+
 def test_functions_can_run_in_a_vpc_with_exactly_lambdas_network_interface_permissions(templates):
     """SubnetIds/SecurityGroupIds put every function in the VPC (a private Rancher); empty, none is.
     The network-interface actions Lambda needs then are granted by one conditional policy, exactly
