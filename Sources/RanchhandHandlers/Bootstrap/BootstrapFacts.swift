@@ -181,6 +181,9 @@ public struct RancherFacts: Sendable, Equatable {
     public var caChecksum: String?
     /// The node carrying this instance's id label, if it has joined before.
     public var node: RancherNode?
+    /// Clusters besides this one that the token can see (`GET /v3/clusters` lists only what its
+    /// user may read). Every node can read the token, so any entry is more than it needs.
+    public var otherVisibleClusters: [RancherClusterID] = []
 
     public init(serverURL: String, serverVersion: String, cluster: RancherCluster, kind: ClusterKind, agentImage: String,
                 caCertificates: String, caChecksum: String?, node: RancherNode?) {

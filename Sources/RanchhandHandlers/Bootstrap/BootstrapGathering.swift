@@ -126,8 +126,10 @@ struct BootstrapGathering: Sendable {
                 throw BootstrapError(.rancher, "Rancher's CA has checksum \(checksum), not the configured ca-checksum \(expected)")
             }
             let node = try await HostProbe.node(of: identity.instanceID, in: cluster.id, rancher: client)
-            let facts = RancherFacts(serverURL: url, serverVersion: version, cluster: cluster, kind: kind, agentImage: image,
+            var facts = RancherFacts(serverURL: url, serverVersion: version, cluster: cluster, kind: kind, agentImage: image,
                                      caCertificates: caCertificates, caChecksum: checksum, node: node)
+            // The scope check only warns: a list that fails says nothing about the scope, and the join does not need it.
+            facts.otherVisibleClusters = ((try? await client.clusters()) ?? []).map(\.id).filter { $0 != cluster.id }.sorted { $0.rawValue < $1.rawValue }
             return (facts, client)
         } catch let error as BootstrapError {
             throw error
