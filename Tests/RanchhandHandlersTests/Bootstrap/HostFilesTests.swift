@@ -63,26 +63,23 @@ import Testing
 
     /// `bootstrap/ranchhand-bootstrap.service` documents the unit; the agent renders the same text.
     @Test func bootUnitMatchesTheTemplateInTheRepository() throws {
+        let rendered = HostFiles.bootUnit(agentPath: "/usr/local/bin/ranchhand-bootstrap", arguments: ["run", "--ssm-prefix", "/ranchhand/home/"])
+        #expect(rendered == (try Self.template("ranchhand-bootstrap.service", arguments: "run --ssm-prefix /ranchhand/home/")))
+    }
+
+    /// A unit template of `bootstrap/` with its placeholders filled in.
+    static func template(_ name: String, arguments: String) throws -> String {
         let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        let template = try String(contentsOf: root.appendingPathComponent("bootstrap/ranchhand-bootstrap.service"), encoding: .utf8)
-        let rendered = HostFiles.bootUnit(agentPath: "/usr/local/bin/ranchhand-bootstrap", arguments: ["run", "--ssm-prefix", "/ranchhand/home/"])
-        let expected = template
+        return try String(contentsOf: root.appendingPathComponent("bootstrap/" + name), encoding: .utf8)
             .replacingOccurrences(of: "@AGENT@", with: "/usr/local/bin/ranchhand-bootstrap")
-            .replacingOccurrences(of: "@ARGUMENTS@", with: "run --ssm-prefix /ranchhand/home/")
-        #expect(rendered == expected)
+            .replacingOccurrences(of: "@ARGUMENTS@", with: arguments)
     }
 
     /// `bootstrap/ranchhand-bootstrap-follow.service` likewise, for the warm-pool follower.
     @Test func followUnitMatchesTheTemplateInTheRepository() throws {
-        let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let template = try String(contentsOf: root.appendingPathComponent("bootstrap/ranchhand-bootstrap-follow.service"), encoding: .utf8)
         let rendered = HostFiles.followUnit(agentPath: "/usr/local/bin/ranchhand-bootstrap", arguments: ["follow", "--ssm-prefix", "/ranchhand/home/"])
-        let expected = template
-            .replacingOccurrences(of: "@AGENT@", with: "/usr/local/bin/ranchhand-bootstrap")
-            .replacingOccurrences(of: "@ARGUMENTS@", with: "follow --ssm-prefix /ranchhand/home/")
-        #expect(rendered == expected)
+        #expect(rendered == (try Self.template("ranchhand-bootstrap-follow.service", arguments: "follow --ssm-prefix /ranchhand/home/")))
         #expect(!rendered.contains("[Install]"), "started by the agent when warm, never enabled at boot")
     }
 
