@@ -87,6 +87,12 @@ import Testing
 
         let verify = try inRoot(["systemd-analyze", "verify", "/etc/systemd/system/ranchhand-bootstrap.service"])
         #expect(verify.status == 0 && verify.output.isEmpty, "\(verify.output)")
+        // The warm-pool follower, rendered for the same agent, passes the same verifier.
+        let bootUnit = try String(contentsOfFile: root.path + HostFiles.bootUnitPath, encoding: .utf8)
+        let agentPath = try #require(bootUnit.split(separator: "\n").first { $0.hasPrefix("ConditionFileIsExecutable=") }?.dropFirst("ConditionFileIsExecutable=".count))
+        try HostFiles.followUnit(agentPath: String(agentPath), arguments: ["follow"]).write(toFile: root.path + HostFiles.followUnitPath, atomically: true, encoding: .utf8)
+        let verifyFollower = try inRoot(["systemd-analyze", "verify", HostFiles.followUnitPath])
+        #expect(verifyFollower.status == 0 && verifyFollower.output.isEmpty, "\(verifyFollower.output)")
         let enabled = try inRoot(["systemctl", "is-enabled", "docker.service", "fail2ban.service", "ranchhand-bootstrap.service"])
         #expect(enabled.output == "enabled\nenabled\nenabled\n", "\(enabled.output)")
 
