@@ -24,7 +24,8 @@ import Testing
         let poller = harness.poller(queue: try #require(group.queueUrl), handler: harness.handler())
         let seed = harness.seed
         let stopped = Task { await poller.run(shouldStop: { (try? await seed.ec2States([victim])[victim]) == "terminated" }) }
-        let finished = try await ScaleInHarness.eventually { try await seed.ec2States([victim])[victim] == "terminated" }
+        // Waits, not bounds (see pollUntil): on CI's loaded cores the hook completed 23 s into a 30 s window, and the poller stopped on the last check.
+        let finished = try await ScaleInHarness.eventually(timeout: .seconds(90)) { try await seed.ec2States([victim])[victim] == "terminated" }
         _ = await stopped.value
 
         #expect(finished, "the instance was never released by a completed lifecycle action")
@@ -54,7 +55,7 @@ import Testing
             })
             return true
         }
-        let oneFinished = try await ScaleInHarness.eventually {
+        let oneFinished = try await ScaleInHarness.eventually(timeout: .seconds(90)) {
             try await seed.ec2States(Array(group.instanceIds.prefix(2))).values.contains("terminated")
         }
         _ = await firstDone.value
@@ -87,7 +88,7 @@ import Testing
         let seed = harness.seed
         let groupName = group.group
         let stop = Task { await poller.run(shouldStop: { (try? await seed.groupStates(groupName)[victim]) == "Terminating:Retained" }) }
-        let retained = try await ScaleInHarness.eventually { try await seed.groupStates(groupName)[victim] == "Terminating:Retained" }
+        let retained = try await ScaleInHarness.eventually(timeout: .seconds(90)) { try await seed.groupStates(groupName)[victim] == "Terminating:Retained" }
         _ = await stop.value
 
         #expect(retained, "the refused instance should have been abandoned into Terminating:Retained")
