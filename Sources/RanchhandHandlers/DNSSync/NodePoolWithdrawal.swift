@@ -25,12 +25,13 @@ public enum NodePoolWithdrawal {
             .compactMap { record in zone.ours(record)?.resource.flatMap { $0.isNodePool ? (record, $0) : nil } }
         var plan = Plan(changes: [], ttl: nil, poolTTL: owned.compactMap(\.0.ttl).max(), keptBecause: nil)
         let leaving = Set(addresses)
+        // A pool's members: one per multivalue record set, one per address of a simple one.
+        let members = owned.reduce(into: [DNSResource: Int]()) { $0[$1.1, default: 0] += $1.0.setIdentifier == nil ? $1.0.values.count : 1 }
         for (record, resource) in owned {
-            let members = owned.filter { $0.1 == resource }.reduce(0) { $0 + ($1.0.setIdentifier == nil ? $1.0.values.count : 1) }
             let key = RecordKey(name: record.name, setIdentifier: record.setIdentifier)
             if record.setIdentifier == instance.rawValue {
-                guard members > 1 else { plan.keptBecause = lastMember(resource); continue }
-                plan.changes += deletion(of: record, resource: resource, key: key, zone: zone)
+                guard members[resource, default: 0] > 1 else { plan.keptBecause = lastMember(resource); continue }
+                plan.changes += zone.deletion(of: record, resource: resource, key: key)
             } else if record.setIdentifier == nil, !leaving.isDisjoint(with: record.values) {
                 let remaining = record.values.filter { !leaving.contains($0) }
                 guard !remaining.isEmpty else { plan.keptBecause = lastMember(resource); continue }
@@ -44,14 +45,6 @@ public enum NodePoolWithdrawal {
             plan.ttl = max(plan.ttl ?? 0, record.ttl ?? 0)
         }
         return plan
-    }
-
-    static func deletion(of record: ResourceRecordSet, resource: DNSResource, key: RecordKey, zone: ZoneIndex) -> [PlannedChange] {
-        let txt = zone.claims(on: record).filter { $0.labels.owner == zone.owner }.map { claim in
-            PlannedChange(action: .delete, recordSet: claim.txt, resource: resource, group: key, operation: .delete, isOwnership: true, recordType: record.type)
-        }
-        return [PlannedChange(action: .delete, recordSet: record, resource: resource, group: key, operation: .delete, isOwnership: false,
-                              recordType: record.type)] + txt
     }
 
     /// The floor ranchhand-dns keeps too: a pool with one member left answers with it rather than

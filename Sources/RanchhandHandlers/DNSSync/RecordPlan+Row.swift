@@ -66,12 +66,7 @@ struct RowPlanner {
     }
 
     private mutating func delete(_ existing: ResourceRecordSet, resource: DNSResource) {
-        append(PlannedChange(action: .delete, recordSet: existing, resource: resource, group: key, operation: .delete,
-                             isOwnership: false, recordType: existing.type))
-        for claim in zone.claims(on: existing) where claim.labels.owner == zone.owner {
-            append(PlannedChange(action: .delete, recordSet: claim.txt, resource: resource, group: key, operation: .delete,
-                                 isOwnership: true, recordType: existing.type))
-        }
+        for change in zone.deletion(of: existing, resource: resource, key: key) { append(change) }
     }
 
     private mutating func update(_ existing: ResourceRecordSet, to wanted: DNSEndpoint) {

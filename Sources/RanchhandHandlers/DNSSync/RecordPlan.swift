@@ -169,6 +169,15 @@ struct ZoneIndex {
         claims(on: record).first { $0.labels.owner == owner }?.labels
     }
 
+    /// Deleting an owned record: the record, then the ownership TXT records of ours that claim it.
+    func deletion(of record: ResourceRecordSet, resource: DNSResource, key: RecordKey) -> [PlannedChange] {
+        let txt = claims(on: record).filter { $0.labels.owner == owner }.map { claim in
+            PlannedChange(action: .delete, recordSet: claim.txt, resource: resource, group: key, operation: .delete, isOwnership: true, recordType: record.type)
+        }
+        return [PlannedChange(action: .delete, recordSet: record, resource: resource, group: key, operation: .delete, isOwnership: false,
+                              recordType: record.type)] + txt
+    }
+
     /// Why `record` is not ours, for a conflict message.
     func foreignDescription(_ record: ResourceRecordSet) -> String {
         let what = "\(record.type) record \(RecordName.normalized(record.name))"

@@ -68,5 +68,18 @@ actor StrictRoute53: Route53Client {
         return ChangeInfo(id: ChangeID("C\(changeCalls.count)"), status: .pending)
     }
 
-    func getChange(_ id: ChangeID) async throws(ClientError) -> ChangeInfo { ChangeInfo(id: id, status: .inSync) }
+    /// GetChange answers PENDING this many times before INSYNC (`Int.max`: never in sync).
+    var pendingAnswers = 0
+    private(set) var getChangeCalls = 0
+
+    func keepPending(_ answers: Int) { pendingAnswers = answers }
+
+    func getChange(_ id: ChangeID) async throws(ClientError) -> ChangeInfo {
+        getChangeCalls += 1
+        if pendingAnswers > 0 {
+            pendingAnswers -= 1
+            return ChangeInfo(id: id, status: .pending)
+        }
+        return ChangeInfo(id: id, status: .inSync)
+    }
 }

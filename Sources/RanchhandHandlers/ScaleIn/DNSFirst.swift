@@ -3,16 +3,26 @@ import Logging
 import RanchhandClients
 
 extension ScaleInExecutor {
-    /// DNS first: the instance leaves the node-pool records, and the drain waits until Route53 has
-    /// the change on all its servers (INSYNC) and the record's TTL has passed, so resolvers no
-    /// longer hand the node out. The wait is bounded (2 × TTL + 60 s, 10 s ahead of a Spot
-    /// interruption); past the bound, or when Route53 fails, the drain goes on with a warning: the
-    /// records are a courtesy to clients, and a terminating instance's hook must not wait on them.
     func withdrawFromDNS(_ withdrawal: DNSWithdrawal, since: Date?, deadline: Date, metadata: Logger.Metadata) async -> NodeDrainer.Progress {
         guard let dns else {
             logger.warning("the plan withdraws the node from DNS but no zone is configured; draining", metadata: metadata)
             return .finished
         }
+        return await DNSFirst(dns: dns, timing: timing, logger: logger).withdraw(withdrawal, since: since, deadline: deadline, metadata: metadata)
+    }
+}
+
+/// DNS first: the instance leaves the node-pool records, and the drain waits until Route53 has
+/// the change on all its servers (INSYNC) and the record's TTL has passed, so resolvers no
+/// longer hand the node out. The wait is bounded (2 × TTL + 60 s, 10 s ahead of a Spot
+/// interruption); past the bound, or when Route53 fails, the drain goes on with a warning: the
+/// records are a courtesy to clients, and a terminating instance's hook must not wait on them.
+struct DNSFirst: Sendable {
+    let dns: NodePoolDNS
+    let timing: ScaleInTiming
+    let logger: Logger
+
+    func withdraw(_ withdrawal: DNSWithdrawal, since: Date?, deadline: Date, metadata: Logger.Metadata) async -> NodeDrainer.Progress {
         let started = timing.now()
         let outcome: NodePoolDNS.Outcome
         do {
