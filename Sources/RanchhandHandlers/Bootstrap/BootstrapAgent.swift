@@ -121,7 +121,7 @@ public struct BootstrapAgent: Sendable {
             if !(request.prepareOnly && settings.rancherURL == nil) {
                 rancher = try await gathering.rancher(settings, identity: identity)
             }
-            if let facts = rancher?.0, !facts.otherVisibleClusters.isEmpty { progress.line(Self.tokenScopeWarning(facts)) }
+            if let facts = rancher?.0, let warning = Self.tokenScopeWarning(facts) { progress.line(warning) }
             let inputs = BootstrapInputs(settings: settings, identity: identity, target: target, launchHook: hook, host: gathering.host(),
                                          rancher: rancher?.0, unitArguments: request.unitArguments, prepareOnly: request.prepareOnly)
             let plan = BootstrapDecision.plan(inputs)
@@ -135,8 +135,13 @@ public struct BootstrapAgent: Sendable {
 
     /// Every node can read the bootstrap token: one that reaches other clusters hands them to any
     /// compromised node. The join goes on (a scope is fixed in Rancher, not by losing nodes).
-    static func tokenScopeWarning(_ facts: RancherFacts) -> String {
-        let others = facts.otherVisibleClusters
+    static func tokenScopeWarning(_ facts: RancherFacts) -> String? {
+        let others: [RancherClusterID]
+        switch facts.tokenScope {
+        case .onlyThisCluster: return nil
+        case .unchecked(let why): return "warning: could not list Rancher's clusters to check the token's scope (\(why)); the join goes on"
+        case .alsoSees(let clusters): others = clusters
+        }
         let named = others.prefix(5).map(\.rawValue).joined(separator: ", ") + (others.count > 5 ? ", …" : "")
         return "warning: the Rancher token sees \(others.count) cluster\(others.count == 1 ? "" : "s") besides \(facts.cluster.id) (\(named)); "
             + "every node can read it, so give it only registration tokens and nodes of \(facts.cluster.id) (docs/bootstrap.md, rancher-token)"

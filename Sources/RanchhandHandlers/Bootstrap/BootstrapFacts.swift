@@ -181,9 +181,9 @@ public struct RancherFacts: Sendable, Equatable {
     public var caChecksum: String?
     /// The node carrying this instance's id label, if it has joined before.
     public var node: RancherNode?
-    /// Clusters besides this one that the token can see (`GET /v3/clusters` lists only what its
-    /// user may read). Every node can read the token, so any entry is more than it needs.
-    public var otherVisibleClusters: [RancherClusterID] = []
+    /// What the token can see besides this cluster (`GET /v3/clusters` lists only what its user
+    /// may read). Every node can read the token, so any other cluster is more than it needs.
+    public var tokenScope: TokenScope = .onlyThisCluster
 
     public init(serverURL: String, serverVersion: String, cluster: RancherCluster, kind: ClusterKind, agentImage: String,
                 caCertificates: String, caChecksum: String?, node: RancherNode?) {
@@ -196,6 +196,14 @@ public struct RancherFacts: Sendable, Equatable {
         self.caChecksum = caChecksum
         self.node = node
     }
+}
+
+/// The bootstrap token's reach, as far as the cluster list shows it.
+public enum TokenScope: Sendable, Equatable {
+    case onlyThisCluster
+    case alsoSees([RancherClusterID])
+    /// The list could not be read: nothing is known either way.
+    case unchecked(String)
 }
 
 /// Everything the planner decides from.

@@ -128,13 +128,22 @@ struct BootstrapGathering: Sendable {
             let node = try await HostProbe.node(of: identity.instanceID, in: cluster.id, rancher: client)
             var facts = RancherFacts(serverURL: url, serverVersion: version, cluster: cluster, kind: kind, agentImage: image,
                                      caCertificates: caCertificates, caChecksum: checksum, node: node)
-            // The scope check only warns: a list that fails says nothing about the scope, and the join does not need it.
-            facts.otherVisibleClusters = ((try? await client.clusters()) ?? []).map(\.id).filter { $0 != cluster.id }.sorted { $0.rawValue < $1.rawValue }
+            facts.tokenScope = await Self.tokenScope(of: client, besides: cluster.id)
             return (facts, client)
         } catch let error as BootstrapError {
             throw error
         } catch {
             throw BootstrapError(.rancher, "Rancher at \(url) cannot be used: \(error)")
+        }
+    }
+
+    /// Only ever a warning: the join does not need the list, and a list that fails proves nothing.
+    static func tokenScope(of client: any RancherClient, besides own: RancherClusterID) async -> TokenScope {
+        do {
+            let others = try await client.clusters().map(\.id).filter { $0 != own }.sorted { $0.rawValue < $1.rawValue }
+            return others.isEmpty ? .onlyThisCluster : .alsoSees(others)
+        } catch {
+            return .unchecked("\(error)")
         }
     }
 

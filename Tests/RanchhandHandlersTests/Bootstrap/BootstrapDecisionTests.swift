@@ -207,3 +207,20 @@ import Testing
         #expect("\(settings)".contains("<redacted>") && !"\(settings)".contains("supersecretvalue"))
     }
 }
+
+/// The start-up warning about the bootstrap token's reach, for each thing the cluster list can show.
+@Suite struct TokenScopeWarningTests {
+    func facts(_ scope: TokenScope) -> RancherFacts {
+        var facts = BootstrapFixtures.rancher(.rke1, node: nil)
+        facts.tokenScope = scope
+        return facts
+    }
+
+    @Test func eachScopeSaysWhatItKnows() {
+        #expect(BootstrapAgent.tokenScopeWarning(facts(.onlyThisCluster)) == nil)
+        let many = (1...7).map { RancherClusterID("c-\($0)") }
+        let warning = BootstrapAgent.tokenScopeWarning(facts(.alsoSees(many)))
+        #expect(warning?.contains("sees 7 clusters besides") == true && warning?.contains("c-1, c-2, c-3, c-4, c-5, …") == true)
+        #expect(BootstrapAgent.tokenScopeWarning(facts(.unchecked("HTTP 503"))) == "warning: could not list Rancher's clusters to check the token's scope (HTTP 503); the join goes on")
+    }
+}
